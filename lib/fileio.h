@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Reading whole files and replacing them atomically. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Read a regular file of at most max bytes; -EFBIG beyond that. The
+ * buffer is NUL-terminated; *ret_size may be NULL. */
+int read_full_file(const char *path, size_t max, char **ret, size_t *ret_size);
+int read_full_file_at(int dir_fd, const char *path, size_t max, char **ret, size_t *ret_size);
+
+typedef enum WriteFlags {
+        WRITE_SYNC = 1 << 0,            /* fsync the file and the directory */
+        WRITE_BACKUP = 1 << 1,          /* keep the old version as "NAME-" */
+} WriteFlags;
+
+/* Replace path with data: write a temporary file in the same directory,
+ * give it the mode and owner of the file it replaces (or mode/uid/gid
+ * when there is none), fsync, optionally keep a "-" backup, rename. The
+ * temporary file never outlives a failure. */
+int write_file_atomic(const char *path, const char *data, size_t size,
+                      mode_t mode, uid_t uid, gid_t gid, WriteFlags flags);
+
+/* Is the file's content exactly data? -ENOENT when it does not exist. */
+int file_content_equals(const char *path, const char *data, size_t size);
+
+int fsync_directory_of(const char *path);
