@@ -51,8 +51,8 @@ Agent *agent_free(Agent *a) {
 static const char * const forbidden_write_dirs[] = {
         "/etc", "/usr", "/boot", "/proc", "/sys", "/dev", "/root",
         "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
-        "/run/paddock", "/run/systemd", "/var/lib/systemd",
-        PADDOCK_STATE_DIR, "/var/log/audit",
+        PADDOCK_STATE_DIR, "/var/log/audit", "/var/lib/systemd",
+        "/run/paddock", "/run/systemd",
 };
 
 static const char *writable_path_conflict(const Agent *a, const char *path) {

@@ -174,7 +174,9 @@ int write_file_atomic(const char *path, const char *data, size_t size,
                 return r;
         /* Mode and owner first, so the data is never readable by more than
          * the final file allows. */
-        if (fchmod(t.fd, mode) < 0 || fchown(t.fd, uid, gid) < 0)
+        if (fchmod(t.fd, mode) < 0)
+                return -errno;
+        if ((uid != (uid_t) -1 || gid != (gid_t) -1) && fchown(t.fd, uid, gid) < 0)
                 return -errno;
         r = write_all(t.fd, data, size);
         if (r < 0)

@@ -19,7 +19,7 @@ typedef enum WriteFlags {
 
 /* Replace path with data: write a temporary file in the same directory,
  * give it the mode and owner of the file it replaces (or mode/uid/gid
- * when there is none), fsync, optionally keep a "-" backup, rename. The
+ * when there is none; uid and gid -1 leave the creator's), fsync, optionally keep a "-" backup, rename. The
  * temporary file never outlives a failure. */
 int write_file_atomic(const char *path, const char *data, size_t size,
                       mode_t mode, uid_t uid, gid_t gid, WriteFlags flags);

@@ -271,7 +271,7 @@ int pwdb_commit(PwDb *db) {
                         f->dirty = false;
                         continue;
                 }
-                r = write_file_atomic(f->path, data, size, kind_table[f->kind].mode, 0, 0,
+                r = write_file_atomic(f->path, data, size, kind_table[f->kind].mode, (uid_t) -1, (gid_t) -1,
                                       WRITE_SYNC | WRITE_BACKUP);
                 if (r < 0)
                         return r;

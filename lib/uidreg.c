@@ -199,7 +199,7 @@ int uid_registry_save(UidRegistry *reg) {
         r = mkdir_parents(dir, 0755);
         if (r < 0)
                 return r;
-        r = write_file_atomic(reg->path, data, size, 0644, 0, 0, WRITE_SYNC);
+        r = write_file_atomic(reg->path, data, size, 0644, (uid_t) -1, (gid_t) -1, WRITE_SYNC);
         if (r < 0)
                 return r;
         reg->dirty = false;

@@ -379,7 +379,7 @@ static int commit(PwDb *db, UidRegistry *reg, bool registry_first) {
         return 0;
 }
 
-static void run_state_dir_changes(const char *root, UsersResult *res) {
+void users_make_state_dirs(const char *root, UsersResult *res) {
         _cleanup_close_ int parent_fd = -EBADF;
         int r;
 
@@ -539,8 +539,6 @@ int users_apply(const Policy *p, const UsersOptions *o, UsersResult *ret) {
                 r = commit(db, &reg, true);
                 if (r < 0)
                         mark_failed(&res, r);
-                else
-                        run_state_dir_changes(o->root, &res);
         }
 
         uid_registry_done(&reg);
@@ -582,8 +580,6 @@ int users_remove(const Policy *p, const UsersOptions *o, UsersResult *ret) {
                 r = commit(db, &reg, false);
                 if (r < 0)
                         mark_failed(&res, r);
-                else
-                        run_state_dir_changes(o->root, &res);
         }
 
         uid_registry_done(&reg);

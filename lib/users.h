@@ -52,11 +52,18 @@ typedef struct UsersOptions {
 
 void users_result_done(UsersResult *r);
 
-/* Reconcile. Returns < 0 only for errors before anything was planned
- * (lock, unreadable files: -EBADMSG for a corrupt registry); conflicts
- * and write errors are reported in the result. */
+/* Reconcile passwd, group, shadow, gshadow and the uid registry. Returns
+ * < 0 only for errors before anything was planned (lock, unreadable
+ * files: -EBADMSG for a corrupt registry); conflicts and write errors are
+ * reported in the result. State directory changes are planned but left
+ * to users_make_state_dirs(). */
 int users_apply(const Policy *p, const UsersOptions *o, UsersResult *ret);
 int users_remove(const Policy *p, const UsersOptions *o, UsersResult *ret);
+
+/* Carry out the planned state directory changes of a successful
+ * users_apply()/users_remove(): create (0700, owned by the agent), fix
+ * mode and owner, or remove without following symlinks. */
+void users_make_state_dirs(const char *root, UsersResult *res);
 
 /* "created user agent-x (uid 70000)", or "would create ..." */
 char *user_change_describe(const UserChange *c, bool dry_run);

@@ -127,6 +127,8 @@ static void print_changes(const UsersResult *res) {
 static int finish(UsersResult *res) {
         STRV_FOREACH(c, res->conflicts)
                 log_error("%s", *c);
+        if (!arg_dry_run && res->error == 0)
+                users_make_state_dirs(arg_root, res);
         if (!arg_dry_run)
                 users_result_audit(res);
         if (res->conflicts)
