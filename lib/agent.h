@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config.h"
+#include "paddock-conf.h"
 #include "inaddr.h"
 #include "macro.h"
 

@@ -41,7 +41,7 @@ int audit_fields_add(char **fields, const char *name, const char *value) {
 
 int audit_record_terminal(int type, const char *op, const char *acct, int64_t id,
                           const char *fields, const char *terminal, bool success) {
-        _cleanup_free_ char *acct_f = NULL, *op_f = NULL, *msg = NULL;
+        _cleanup_free_ char *acct_f = NULL, *msg = NULL;
         char id_f[32] = "";
         int fd = audit_get_fd();
 

@@ -5,7 +5,7 @@
  * agent file, read under --root and validated, before anything is written. */
 
 #include "agent.h"
-#include "config.h"
+#include "paddock-conf.h"
 #include "macro.h"
 
 typedef struct Policy {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
-#include "config.h"
+#include "paddock-conf.h"
 #include "fileio.h"
 #include "parse-util.h"
 #include "path-util.h"

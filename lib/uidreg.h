@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "config.h"
+#include "paddock-conf.h"
 #include "macro.h"
 
 #define UID_REGISTRY PADDOCK_STATE_DIR "/uids"

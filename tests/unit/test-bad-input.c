@@ -5,7 +5,7 @@
  * with another message, fails the test. */
 
 #include "agent.h"
-#include "config.h"
+#include "paddock-conf.h"
 #include "tap.h"
 
 #define HEAD "[Agent]\nOwner=alice\n"

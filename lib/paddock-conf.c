@@ -3,7 +3,7 @@
 #include <sys/socket.h>
 
 #include "conf-parser.h"
-#include "config.h"
+#include "paddock-conf.h"
 #include "fileio.h"
 #include "parse-util.h"
 #include "path-util.h"
