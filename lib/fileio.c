@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <libgen.h>
@@ -210,4 +211,30 @@ int file_content_equals(const char *path, const char *data, size_t size) {
         if (r < 0)
                 return r;
         return n == size && memcmp(cur, data, size) == 0;
+}
+
+static bool is_temporary_of(const char *name, const char *target) {
+        const char *rest = startswith(name, ".#");
+        if (!rest || !(rest = startswith(rest, target)))
+                return false;
+        if (*rest == '-')
+                rest++;
+        return strlen(rest) == 6;
+}
+
+int remove_stale_temporaries(const char *dir, const char * const *targets) {
+        DIR *d = opendir(dir);
+        int r = 0;
+
+        if (!d)
+                return errno == ENOENT ? 0 : -errno;
+        for (struct dirent *de; (de = readdir(d));)
+                for (const char * const *t = targets; *t; t++)
+                        if (is_temporary_of(de->d_name, *t)) {
+                                if (unlinkat(dirfd(d), de->d_name, 0) < 0 && errno != ENOENT && r == 0)
+                                        r = -errno;
+                                break;
+                        }
+        closedir(d);
+        return r;
 }

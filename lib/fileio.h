@@ -28,3 +28,9 @@ int write_file_atomic(const char *path, const char *data, size_t size,
 int file_content_equals(const char *path, const char *data, size_t size);
 
 int fsync_directory_of(const char *path);
+
+/* Remove temporary files that write_file_atomic() left in dir for any of
+ * the target names when the process was killed before it could clean up
+ * (".#passwdXXXXXX", ".#passwd-XXXXXX"). Call only under the lock that
+ * serializes writers of those files. */
+int remove_stale_temporaries(const char *dir, const char * const *targets);

@@ -233,6 +233,16 @@ int pwdb_open(const char *root, PwDb **ret) {
         if (r < 0)
                 return r;
 
+        /* Under the lock no other writer is at work: whatever temporary a
+         * killed run left behind is garbage. */
+        {
+                static const char * const names[] = { "passwd", "group", "shadow", "gshadow", NULL };
+                _cleanup_free_ char *etc = path_join_root(root, "/etc");
+                if (!etc)
+                        return -ENOMEM;
+                (void) remove_stale_temporaries(etc, names);
+        }
+
         for (PwKind k = 0; k < _PW_KIND_MAX; k++) {
                 _cleanup_free_ char *p = path_join_root(root, kind_table[k].path);
                 if (!p)

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "audit-record.h"
+#include "fileio.h"
 #include "fs-util.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -304,6 +305,27 @@ static int state_dir_make(int parent_fd, const char *name, uid_t uid) {
         return 0;
 }
 
+/* Open the user database (taking the passwd lock, which also serializes
+ * the uid registry) and the registry. */
+static int open_locked(const char *root, PwDb **ret_db, UidRegistry *ret_reg) {
+        static const char * const names[] = { "uids", NULL };
+        _cleanup_(pwdb_freep) PwDb *db = NULL;
+        _cleanup_free_ char *dir = path_join_root(root, PADDOCK_STATE_DIR);
+        int r;
+
+        if (!dir)
+                return -ENOMEM;
+        r = pwdb_open(root, &db);
+        if (r < 0)
+                return r;
+        (void) remove_stale_temporaries(dir, names);
+        r = uid_registry_load(root, ret_reg, NULL);
+        if (r < 0)
+                return r;
+        *ret_db = TAKE_PTR(db);
+        return 0;
+}
+
 static bool selected(const UsersOptions *o, const char *name) {
         return !o->names || strv_contains(o->names, name);
 }
@@ -413,10 +435,7 @@ int users_apply(const Policy *p, const UsersOptions *o, UsersResult *ret) {
         const Config *c = p->config;
         int r;
 
-        r = pwdb_open(o->root, &db);
-        if (r < 0)
-                return r;
-        r = uid_registry_load(o->root, &reg, NULL);
+        r = open_locked(o->root, &db, &reg);
         if (r < 0)
                 return r;
 
@@ -558,10 +577,7 @@ int users_remove(const Policy *p, const UsersOptions *o, UsersResult *ret) {
         UsersResult res = {};
         int r;
 
-        r = pwdb_open(o->root, &db);
-        if (r < 0)
-                return r;
-        r = uid_registry_load(o->root, &reg, NULL);
+        r = open_locked(o->root, &db, &reg);
         if (r < 0)
                 return r;
         r = open_state_parent(o->root, false, &parent_fd);
