@@ -6,6 +6,18 @@
 
 static int audit_fd = -EBADF;
 static bool audit_tried;
+static char audit_tty[64];
+
+/* terminal= of our records: the controlling terminal of standard input,
+ * as libaudit would find it, looked up once rather than per record. */
+static const char *own_terminal(void) {
+        if (!audit_tty[0]) {
+                char buf[64];
+                const char *t = isatty(STDIN_FILENO) && ttyname_r(STDIN_FILENO, buf, sizeof buf) == 0 ? buf : "?";
+                snprintf(audit_tty, sizeof audit_tty, "%s", startswith(t, "/dev/") ?: t);
+        }
+        return audit_tty;
+}
 
 static int audit_get_fd(void) {
         if (!audit_tried) {
@@ -63,7 +75,7 @@ int audit_record_terminal(int type, const char *op, const char *acct, int64_t id
                 return -ENOMEM;
 
         int saved = errno;
-        int r = audit_log_user_message(fd, type, msg, NULL, NULL, terminal, success ? 1 : 0);
+        int r = audit_log_user_message(fd, type, msg, NULL, NULL, terminal ?: own_terminal(), success ? 1 : 0);
         int err = errno;
         errno = saved;
         if (r <= 0) {

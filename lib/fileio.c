@@ -27,7 +27,9 @@ int read_full_file_at(int dir_fd, const char *path, size_t max, char **ret, size
         if ((uint64_t) st.st_size > max)
                 return -EFBIG;
 
-        allocated = (size_t) st.st_size + 1;
+        /* Room for the whole file, the NUL, and one more byte so that the
+         * read that finds the end needs no second allocation. */
+        allocated = (size_t) st.st_size + 2;
         buf = malloc(allocated);
         if (!buf)
                 return -ENOMEM;

@@ -129,7 +129,7 @@ int policy_load(const char *root, Policy **ret, char ***ret_errors) {
                 for (struct dirent *de; (errno = 0, de = readdir(d));) {
                         if (de->d_name[0] == '.' || !endswith(de->d_name, AGENT_FILE_SUFFIX))
                                 continue;
-                        if (is_masked(dir_fd, de->d_name))
+                        if ((de->d_type == DT_LNK || de->d_type == DT_UNKNOWN) && is_masked(dir_fd, de->d_name))
                                 continue;
                         r = strv_extend(&files, de->d_name);
                         if (r < 0) {
@@ -158,9 +158,11 @@ int policy_load(const char *root, Policy **ret, char ***ret_errors) {
         return 0;
 }
 
+static int cmp_name_agent(const void *key, const void *a) {
+        return strcmp(key, (*(Agent * const *) a)->name);
+}
+
 const Agent *policy_find_agent(const Policy *p, const char *name) {
-        for (size_t i = 0; i < p->n_agents; i++)
-                if (streq(p->agents[i]->name, name))
-                        return p->agents[i];
-        return NULL;
+        Agent **a = p->n_agents > 0 ? bsearch(name, p->agents, p->n_agents, sizeof(Agent *), cmp_name_agent) : NULL;
+        return a ? *a : NULL;
 }

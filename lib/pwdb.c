@@ -74,6 +74,28 @@ static int pw_line_parse(PwKind kind, const char *text, PwLine *ret) {
         return 0;
 }
 
+static int pwfile_index_line(PwFile *f, size_t i) {
+        const PwLine *l = &f->lines[i];
+        int r = 0;
+
+        if (l->name)
+                r = index_put_str(&f->by_name, l->name, i);
+        if (r >= 0 && l->has_id)
+                r = index_put_num(&f->by_id, l->id, i);
+        return r;
+}
+
+static int pwfile_reindex(PwFile *f) {
+        index_clear(&f->by_name);
+        index_clear(&f->by_id);
+        for (size_t i = 0; i < f->n_lines; i++) {
+                int r = pwfile_index_line(f, i);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 static int pwfile_append(PwFile *f, const char *text) {
         PwLine *n = reallocarray(f->lines, f->n_lines + 1, sizeof(PwLine));
         int r;
@@ -85,7 +107,7 @@ static int pwfile_append(PwFile *f, const char *text) {
         if (r < 0)
                 return r;
         f->n_lines++;
-        return 0;
+        return pwfile_index_line(f, f->n_lines - 1);
 }
 
 void pwfile_done(PwFile *f) {
@@ -93,6 +115,8 @@ void pwfile_done(PwFile *f) {
                 pw_line_done(&f->lines[i]);
         free(f->lines);
         free(f->path);
+        index_done(&f->by_name);
+        index_done(&f->by_id);
         *f = (PwFile) {};
 }
 
@@ -124,17 +148,13 @@ int pwfile_load(PwFile *f, PwKind kind, const char *path) {
 }
 
 const PwLine *pwfile_find_name(const PwFile *f, const char *name) {
-        for (size_t i = 0; i < f->n_lines; i++)
-                if (f->lines[i].name && streq(f->lines[i].name, name))
-                        return &f->lines[i];
-        return NULL;
+        size_t i = index_find_str(&f->by_name, name);
+        return i == SIZE_MAX ? NULL : &f->lines[i];
 }
 
 const PwLine *pwfile_find_id(const PwFile *f, uint32_t id) {
-        for (size_t i = 0; i < f->n_lines; i++)
-                if (f->lines[i].has_id && f->lines[i].id == id)
-                        return &f->lines[i];
-        return NULL;
+        size_t i = index_find_num(&f->by_id, id);
+        return i == SIZE_MAX ? NULL : &f->lines[i];
 }
 
 int pwfile_put(PwFile *f, const char *name, const char *text) {
@@ -157,20 +177,22 @@ int pwfile_put(PwFile *f, const char *name, const char *text) {
         pw_line_done(l);
         *l = n;
         f->dirty = true;
-        return 1;
+        /* The index points at the old line's name: rebuild it (updates
+         * are rare; appends are the common case). */
+        r = pwfile_reindex(f);
+        return r < 0 ? r : 1;
 }
 
 int pwfile_remove(PwFile *f, const char *name) {
-        for (size_t i = 0; i < f->n_lines; i++) {
-                if (!f->lines[i].name || !streq(f->lines[i].name, name))
-                        continue;
-                pw_line_done(&f->lines[i]);
-                memmove(&f->lines[i], &f->lines[i + 1], (f->n_lines - i - 1) * sizeof(PwLine));
-                f->n_lines--;
-                f->dirty = true;
-                return 1;
-        }
-        return 0;
+        size_t i = index_find_str(&f->by_name, name);
+        if (i == SIZE_MAX)
+                return 0;
+        pw_line_done(&f->lines[i]);
+        memmove(&f->lines[i], &f->lines[i + 1], (f->n_lines - i - 1) * sizeof(PwLine));
+        f->n_lines--;
+        f->dirty = true;
+        int r = pwfile_reindex(f);
+        return r < 0 ? r : 1;
 }
 
 int pwfile_format(const PwFile *f, char **ret, size_t *ret_size) {

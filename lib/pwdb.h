@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hashmap.h"
 #include "macro.h"
 
 typedef enum PwKind {
@@ -33,6 +34,8 @@ typedef struct PwFile {
         bool dirty;
         PwLine *lines;
         size_t n_lines;
+        Index by_name;          /* name -> line */
+        Index by_id;            /* uid or gid -> line */
 } PwFile;
 
 typedef struct PwDb {

@@ -18,11 +18,15 @@ void uid_registry_done(UidRegistry *reg) {
                 free(reg->entries[i].name);
         free(reg->entries);
         free(reg->path);
+        index_done(&reg->by_name);
+        index_done(&reg->by_uid);
         *reg = (UidRegistry) {};
 }
 
 static int registry_add(UidRegistry *reg, uid_t uid, const char *name, bool retired) {
         UidEntry *n = reallocarray(reg->entries, reg->n + 1, sizeof(UidEntry));
+        int r;
+
         if (!n)
                 return -ENOMEM;
         reg->entries = n;
@@ -31,8 +35,11 @@ static int registry_add(UidRegistry *reg, uid_t uid, const char *name, bool reti
                 return -ENOMEM;
         n[reg->n].uid = uid;
         n[reg->n].retired = retired;
+        r = index_put_num(&reg->by_uid, uid, reg->n);
+        if (r >= 0 && !retired)
+                r = index_put_str(&reg->by_name, n[reg->n].name, reg->n);
         reg->n++;
-        return 0;
+        return r;
 }
 
 int uid_registry_parse(UidRegistry *reg, const char *data, unsigned *ret_line) {
@@ -92,64 +99,42 @@ int uid_registry_load(const char *root, UidRegistry *ret, unsigned *ret_line) {
 }
 
 const UidEntry *uid_registry_find_active(const UidRegistry *reg, const char *name) {
-        for (size_t i = 0; i < reg->n; i++)
-                if (!reg->entries[i].retired && streq(reg->entries[i].name, name))
-                        return &reg->entries[i];
-        return NULL;
+        size_t i = index_find_str(&reg->by_name, name);
+        /* Retiring leaves the name in the index; the flag decides. */
+        if (i != SIZE_MAX && reg->entries[i].retired) {
+                for (i = 0; i < reg->n; i++)
+                        if (!reg->entries[i].retired && streq(reg->entries[i].name, name))
+                                return &reg->entries[i];
+                return NULL;
+        }
+        return i == SIZE_MAX ? NULL : &reg->entries[i];
 }
 
 const UidEntry *uid_registry_find_uid(const UidRegistry *reg, uid_t uid) {
-        for (size_t i = 0; i < reg->n; i++)
-                if (reg->entries[i].uid == uid)
-                        return &reg->entries[i];
-        return NULL;
-}
-
-static int cmp_uid(const void *a, const void *b) {
-        uid_t x = *(const uid_t *) a, y = *(const uid_t *) b;
-        return x < y ? -1 : x > y;
+        size_t i = index_find_num(&reg->by_uid, uid);
+        return i == SIZE_MAX ? NULL : &reg->entries[i];
 }
 
 int uid_registry_allocate(UidRegistry *reg, const char *name, uid_t min, uid_t max,
                           bool (*in_use)(uid_t uid, void *userdata), void *userdata,
                           uid_t *ret) {
-        _cleanup_free_ uid_t *taken = NULL;
-        size_t n = 0;
-        uid_t candidate = min;
         int r;
 
-        /* Walk the registry's uids in order; the first gap that nothing
-         * else on the system uses either is ours. */
-        taken = calloc(reg->n ?: 1, sizeof(uid_t));
-        if (!taken)
-                return -ENOMEM;
-        for (size_t i = 0; i < reg->n; i++)
-                taken[n++] = reg->entries[i].uid;
-        qsort(taken, n, sizeof(uid_t), cmp_uid);
-
-        size_t i = 0;
-        for (;;) {
-                while (i < n && taken[i] < candidate)
-                        i++;
-                if (i < n && taken[i] == candidate) {
-                        if (candidate == max)
-                                return -E2BIG;
-                        candidate++;
-                        continue;
-                }
-                if (in_use && in_use(candidate, userdata)) {
-                        if (candidate == max)
-                                return -E2BIG;
-                        candidate++;
-                        continue;
-                }
-                break;
+        /* The lowest uid that the registry never gave out and that nothing
+         * else uses. Ids only ever become taken during a run, so every id
+         * below the last one handed out stays taken: start there. */
+        uid_t candidate = reg->next > min && reg->next <= max ? reg->next : min;
+        while (uid_registry_find_uid(reg, candidate) || (in_use && in_use(candidate, userdata))) {
+                if (candidate == max)
+                        return -E2BIG;
+                candidate++;
         }
 
         r = registry_add(reg, candidate, name, false);
         if (r < 0)
                 return r;
         reg->dirty = true;
+        reg->next = candidate + 1;
         *ret = candidate;
         return 0;
 }

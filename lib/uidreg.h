@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "paddock-conf.h"
+#include "hashmap.h"
 #include "macro.h"
 
 #define UID_REGISTRY PADDOCK_STATE_DIR "/uids"
@@ -27,6 +28,9 @@ typedef struct UidRegistry {
         UidEntry *entries;
         size_t n;
         bool dirty;
+        Index by_name;          /* only active entries */
+        Index by_uid;
+        uid_t next;             /* where the next allocation may start looking */
 } UidRegistry;
 
 /* Parse the registry text (for tests and the fuzzer); -EBADMSG with the

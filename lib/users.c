@@ -292,15 +292,24 @@ static int state_dir_status(int parent_fd, const char *name, uid_t uid) {
         return 0;
 }
 
-static int state_dir_make(int parent_fd, const char *name, uid_t uid) {
-        _cleanup_close_ int fd = -EBADF;
+static mode_t umask_value(void) {
+        static mode_t cached = (mode_t) -1;
+        if (cached == (mode_t) -1) {
+                cached = umask(0077);
+                (void) umask(cached);
+        }
+        return cached;
+}
 
-        if (mkdirat(parent_fd, name, 0700) < 0 && errno != EEXIST)
+static int state_dir_make(int parent_fd, const char *name, uid_t uid, bool fix) {
+        /* The parent is root's and 0755, so nobody can swap name for a
+         * symlink between these calls; AT_SYMLINK_NOFOLLOW all the same. */
+        if (!fix && mkdirat(parent_fd, name, 0700) < 0)
                 return -errno;
-        fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
+        if (fchownat(parent_fd, name, uid, uid, AT_SYMLINK_NOFOLLOW) < 0)
                 return -errno;
-        if (fchown(fd, uid, uid) < 0 || fchmod(fd, 0700) < 0)
+        /* mkdir's mode is 0700 unless the umask took owner bits away. */
+        if ((fix || (umask_value() & 0700)) && fchmodat(parent_fd, name, 0700, 0) < 0)
                 return -errno;
         return 0;
 }
@@ -421,7 +430,7 @@ void users_make_state_dirs(const char *root, UsersResult *res) {
                 if (c->kind == CHANGE_REMOVE_STATE_DIR)
                         c->error = rm_rf_at(parent_fd, c->agent);
                 else
-                        c->error = state_dir_make(parent_fd, c->agent, c->id);
+                        c->error = state_dir_make(parent_fd, c->agent, c->id, c->kind == CHANGE_FIX_STATE_DIR);
                 if (c->error < 0 && res->error == 0)
                         res->error = c->error;
         }
