@@ -110,3 +110,45 @@ int ip_prefix_compare(const IPPrefix *a, const IPPrefix *b) {
 bool in6_addr_is_v4_mapped(const struct in6_addr *a) {
         return IN6_IS_ADDR_V4MAPPED(a);
 }
+
+static int prefix_append(IPPrefix **list, size_t *n, const IPPrefix *p) {
+        IPPrefix *l = reallocarray(*list, *n + 1, sizeof(IPPrefix));
+        if (!l)
+                return -ENOMEM;
+        l[(*n)++] = *p;
+        *list = l;
+        return 0;
+}
+
+static int complement_of(const IPPrefix *space, const IPPrefix *exclude, size_t n_exclude,
+                         IPPrefix **list, size_t *n_list) {
+        bool overlaps = false;
+
+        for (size_t i = 0; i < n_exclude; i++) {
+                if (exclude[i].family != space->family)
+                        continue;
+                if (ip_prefix_contains(&exclude[i], space))
+                        return 0;                       /* all of it is excluded */
+                if (ip_prefix_overlaps(&exclude[i], space))
+                        overlaps = true;
+        }
+        if (!overlaps)
+                return prefix_append(list, n_list, space);
+
+        /* Split in halves; each half is handled on its own. */
+        for (int bit = 0; bit < 2; bit++) {
+                IPPrefix half = *space;
+                half.prefixlen++;
+                if (bit)
+                        half.addr.bytes[space->prefixlen / 8] |= (uint8_t) (0x80 >> (space->prefixlen % 8));
+                int r = complement_of(&half, exclude, n_exclude, list, n_list);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int ip_prefix_complement(int family, const IPPrefix *exclude, size_t n_exclude, IPPrefix **list, size_t *n_list) {
+        IPPrefix all = { .family = family, .prefixlen = 0 };
+        return complement_of(&all, exclude, n_exclude, list, n_list);
+}

@@ -41,3 +41,8 @@ int ip_prefix_compare(const IPPrefix *a, const IPPrefix *b);
 
 /* ::ffff:0:0/96 */
 bool in6_addr_is_v4_mapped(const struct in6_addr *a);
+
+/* The smallest list of prefixes of family that covers every address not
+ * covered by one of exclude[] (prefixes of other families are ignored):
+ * 0.0.0.0/0 minus 169.254.169.254 is 32 prefixes. Appended to *list. */
+int ip_prefix_complement(int family, const IPPrefix *exclude, size_t n_exclude, IPPrefix **list, size_t *n_list);
