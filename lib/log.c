@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <systemd/sd-journal.h>
@@ -11,6 +12,7 @@
 static const char *program_name = "paddock";
 static int max_level = LOG_INFO;
 static int use_journal = -1;
+static int kmsg_fd = -1;
 
 void log_setup(const char *program) {
         const char *slash = strrchr(program, '/');
@@ -19,6 +21,22 @@ void log_setup(const char *program) {
         const char *e = getenv("PADDOCK_LOG_LEVEL");
         if (e && streq(e, "debug"))
                 max_level = LOG_DEBUG;
+}
+
+void log_setup_generator(const char *program) {
+        log_setup(program);
+        /* Generators must not talk to services that may wait for PID 1:
+         * no journal socket. The kernel log, else the console (containers
+         * have no kmsg), else stderr. */
+        kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        if (kmsg_fd < 0) {
+                int fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+                if (fd >= 0) {
+                        (void) dup2(fd, STDERR_FILENO);
+                        (void) close(fd);
+                }
+        }
+        use_journal = 0;
 }
 
 void log_set_max_level(int level) {
@@ -61,7 +79,10 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         if (use_journal < 0)
                 use_journal = stderr_is_journal();
 
-        if (use_journal) {
+        if (kmsg_fd >= 0) {
+                /* "<PRIORITY>IDENT[PID]: message", as syslog and journald read it. */
+                dprintf(kmsg_fd, "<%d>%s[%d]: %s\n", LOG_DAEMON | level, program_name, (int) getpid(), buf);
+        } else if (use_journal) {
                 char l[16];
                 snprintf(l, sizeof l, "%d", line);
                 sd_journal_send("MESSAGE=%s", buf,

@@ -11,6 +11,9 @@
 #include "macro.h"
 
 void log_setup(const char *program);
+/* For generators: log to the kernel log (/dev/kmsg), which the journal
+ * reads, when it can be opened; to the console otherwise. */
+void log_setup_generator(const char *program);
 void log_set_max_level(int level);
 int log_get_max_level(void);
 

@@ -210,12 +210,16 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
         TRY(add_string(s, "Group", user));
         if (!o->task) {
                 /* Fail closed: refuse to start while the agent's egress fence
-                 * is not loaded. "+": the check runs as root, unsandboxed. */
-                SandboxDirective *d = add(s, "ExecStartPre", SBX_EXEC);
-                if (!d || strv_extend(&d->strv, PADDOCK_TOOLDIR "/paddock-egress") < 0 ||
-                    strv_extend(&d->strv, "check") < 0 || strv_extend(&d->strv, a->name) < 0)
-                        return -ENOMEM;
-                d->privileged = true;
+                 * is not loaded. "+": the check runs as root, unsandboxed, but
+                 * in the unit's network namespace, which is why an offline
+                 * agent, whose fence is PrivateNetwork=, has no such check. */
+                if (!s->offline) {
+                        SandboxDirective *d = add(s, "ExecStartPre", SBX_EXEC);
+                        if (!d || strv_extend(&d->strv, PADDOCK_TOOLDIR "/paddock-egress") < 0 ||
+                            strv_extend(&d->strv, "check") < 0 || strv_extend(&d->strv, a->name) < 0)
+                                return -ENOMEM;
+                        d->privileged = true;
+                }
                 if (a->exec_start) {
                         char **argv = strv_copy(a->exec_start);
                         if (!argv)

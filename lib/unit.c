@@ -49,8 +49,10 @@ int unit_render(const Agent *a, const Config *c, const char *root, char **ret) {
         }
         fputs("\n[Unit]\nDescription=paddock agent ", f);
         put_escaped(f, a->name);
-        fputs(": ", f);
-        put_escaped(f, a->description);
+        if (!startswith(a->description, "paddock agent ")) {
+                fputs(": ", f);
+                put_escaped(f, a->description);
+        }
         fputs("\nDocumentation=man:paddock.agent(5)\n"
               "Wants=paddock-egress.service\n"
               "After=paddock-egress.service network.target\n"

@@ -471,7 +471,7 @@ static int verb_credential_set(Policy *p, const char *name, const char *key) {
                 r = bus_open_system(&bus);
                 if (r >= 0)
                         r = bus_unit_job(bus, "TryRestartUnit", unit, NULL);
-                if (r < 0) {
+                if (r < 0 && r != -ENOENT) {    /* no unit (yet): nothing runs with the old secret */
                         log_error_errno(r, "Failed to restart %s: %m", unit);
                         return PADDOCK_EXIT_FAILURE;
                 }

@@ -12,7 +12,7 @@
 
 /* The order in which layers are applied: identities before the units that
  * run as them, the egress fence before agents start, audit rules last. */
-static const char * const layers[] = { "users", "units", "egress", "audit" };
+static const char * const layers[] = { "users", "units" };
 
 static void help(void) {
         printf("%s [--help|--version] VERB [ARGS...]\n\n"

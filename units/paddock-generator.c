@@ -82,7 +82,7 @@ static int run(const char *dest, const char *dest_early, const char *dest_late) 
 }
 
 int main(int argc, char *argv[]) {
-        log_setup(argv[0]);
+        log_setup_generator(argv[0]);
         if (argc != 2 && argc != 4) {
                 log_error("This program takes one or three arguments (generator output directories).");
                 return EXIT_FAILURE;
