@@ -577,3 +577,42 @@ int agent_loosenings(const Agent *a, char ***ret) {
         *ret = TAKE_PTR(l);
         return 0;
 }
+
+int agent_loosenings_token(const Agent *a, char **ret) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        bool first = true;
+
+        if (!f)
+                return -ENOMEM;
+#define TOKEN(...) do { fputs(first ? "" : ",", f); fprintf(f, __VA_ARGS__); first = false; } while (0)
+        for (int cap = 0; cap < 64; cap++)
+                if (a->capabilities & (UINT64_C(1) << cap)) {
+                        char *n = cap_to_name(cap);
+                        if (n) {
+                                TOKEN("cap:%s", n);
+                                cap_free(n);
+                        }
+                }
+        STRV_FOREACH(p, a->read_write_paths)
+                if (!path_startswith_dir(*p, "/srv") && !path_startswith_dir(*p, "/var/lib"))
+                        TOKEN("rw:%s", *p);
+        if (!a->memory_deny_write_execute)
+                TOKEN("no-mdwe");
+        if (a->allow_metadata)
+                TOKEN("allow-metadata");
+        if (a->allow_loopback)
+                TOKEN("allow-loopback");
+#undef TOKEN
+        if (fclose(f) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        if (first) {
+                free(buf);
+                buf = NULL;
+        }
+        *ret = buf;
+        return 0;
+}

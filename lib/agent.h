@@ -94,6 +94,11 @@ bool agent_is_expired(const Agent *a, int64_t today);
  * MemoryDenyWriteExecute, metadata, loopback). Empty list: none. */
 int agent_loosenings(const Agent *a, char ***ret);
 
+/* The same as short tokens without spaces, for audit fields that ausearch
+ * shows as they are: "cap:cap_net_bind_service", "rw:/opt/x", "no-mdwe",
+ * "allow-metadata", "allow-loopback", joined by ",". NULL if none. */
+int agent_loosenings_token(const Agent *a, char **ret);
+
 /* Split a command line into words: whitespace separates, "..." and '...'
  * quote, backslash escapes only \" and \\ inside double quotes. */
 int split_command_line(const char *s, char ***ret);

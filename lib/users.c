@@ -104,8 +104,21 @@ void users_result_audit(const UsersResult *r) {
                 const UserChange *c = &r->changes[i];
                 _cleanup_free_ char *fields = NULL, *dir = NULL;
 
-                if (c->detail)
-                        (void) audit_fields_add(&fields, "changed", c->detail);
+                if (c->detail) {
+                        /* "description, shadow entry" -> "description,shadow-entry":
+                         * without spaces ausearch shows it as it is. */
+                        _cleanup_free_ char *token = strdup(c->detail);
+                        if (token) {
+                                char *o = token;
+                                for (const char *q = c->detail; *q; q++)
+                                        if (*q != ' ')
+                                                *o++ = *q;
+                                        else if (o > token && o[-1] != ',')
+                                                *o++ = '-';
+                                *o = 0;
+                                (void) audit_fields_add(&fields, "changed", token);
+                        }
+                }
                 if (c->kind == CHANGE_CREATE_STATE_DIR || c->kind == CHANGE_FIX_STATE_DIR ||
                     c->kind == CHANGE_REMOVE_STATE_DIR) {
                         dir = agent_state_dir(c->agent);

@@ -150,29 +150,15 @@ static void say(const char *fmt, ...) {
         putchar('\n');
 }
 
-static void audit_unit(const char *op, const Config *c, const Agent *a, const char *agent_name,
-                       char **loosenings, bool success) {
+static void audit_unit(const char *op, const Config *c, const Agent *a, const char *agent_name, bool success) {
         _cleanup_free_ char *user = agent_user_name(c, agent_name), *unit = agent_unit_name(agent_name);
-        _cleanup_free_ char *fields = NULL, *joined = NULL;
+        _cleanup_free_ char *fields = NULL, *loosened = NULL;
 
-        (void) a;
         if (!user || !unit)
                 return;
         (void) audit_fields_add(&fields, "unit", unit);
-        if (loosenings) {
-                size_t n = 0;
-                STRV_FOREACH(l, loosenings)
-                        n += strlen(*l) + 2;
-                joined = calloc(n + 1, 1);
-                if (joined) {
-                        STRV_FOREACH(l, loosenings) {
-                                if (*joined)
-                                        strcat(joined, "; ");
-                                strcat(joined, *l);
-                        }
-                        (void) audit_fields_add(&fields, "loosened", joined);
-                }
-        }
+        if (a && agent_loosenings_token(a, &loosened) >= 0 && loosened)
+                (void) audit_fields_add(&fields, "loosened", loosened);
         (void) audit_record(AUDIT_USYS_CONFIG, op, user, AUDIT_ID_NONE, fields, success);
 }
 
@@ -224,7 +210,7 @@ static int apply_one(const Policy *p, const Agent *a, UnitAction *ret_action) {
         r = credstore_check(arg_root, a->name, &message);
         if (r < 0) {
                 log_error_errno(r, "Refusing the unit of %s: %s", a->name, message ?: "credential store is not private");
-                audit_unit("unit-apply", p->config, a, a->name, NULL, false);
+                audit_unit("unit-apply", p->config, a, a->name, false);
                 return r;
         }
 
@@ -235,7 +221,7 @@ static int apply_one(const Policy *p, const Agent *a, UnitAction *ret_action) {
                                 return log_error_errno(errno, "Failed to remove %s: %m", path);
                         say("%s %s: %s", arg_dry_run ? "would retire unit" : "retired unit", unit, why);
                         if (!arg_dry_run)
-                                audit_unit("unit-retire", p->config, a, a->name, NULL, true);
+                                audit_unit("unit-retire", p->config, a, a->name, true);
                         *ret_action = ACTION_STOP;
                 }
                 return 0;
@@ -272,7 +258,7 @@ static int apply_one(const Policy *p, const Agent *a, UnitAction *ret_action) {
         r = mkdir_parents(dir, 0755);
         if (r >= 0)
                 r = write_file_atomic(path, text, strlen(text), 0644, (uid_t) -1, (gid_t) -1, WRITE_SYNC);
-        audit_unit(existed ? "unit-update" : "unit-create", p->config, a, a->name, s->loosenings, r >= 0);
+        audit_unit(existed ? "unit-update" : "unit-create", p->config, a, a->name, r >= 0);
         if (r < 0)
                 return log_error_errno(r, "Failed to record %s: %m", path);
 
@@ -382,7 +368,7 @@ static int verb_remove(Policy *p, char **names) {
                         r = -errno;
                 if (r >= 0 && recorded && unlink(path) < 0 && errno != ENOENT)
                         r = -errno;
-                audit_unit("unit-remove", p->config, NULL, *x, NULL, r >= 0);
+                audit_unit("unit-remove", p->config, NULL, *x, r >= 0);
                 if (r < 0) {
                         log_error_errno(r, "Failed to remove %s: %m", unit);
                         ret = PADDOCK_EXIT_FAILURE;

@@ -10,15 +10,16 @@
 #include "log.h"
 #include "tool-util.h"
 
-/* The order in which layers are applied: identities before the units that
- * run as them, the egress fence before agents start, audit rules last. */
+/* The order in which layers are applied: identities first (everything else
+ * is keyed by their uids), the egress fence before the units that start
+ * agents, audit rules last. */
 static const char * const layers[] = { "users", "units" };
 
 static void help(void) {
         printf("%s [--help|--version] VERB [ARGS...]\n\n"
                "Fence AI agents with users, units, nftables and audit.\n\n"
                "Verbs:\n"
-               "  apply [OPTIONS] [NAME...]   Apply every layer: users, units, egress, audit\n"
+               "  apply [OPTIONS] [NAME...]   Apply every layer: users, egress, units, audit\n"
                "  users|units|egress|audit|run|verify ...\n"
                "                              Run paddock-VERB with the remaining arguments\n\n"
                "See paddock(8).\n",
