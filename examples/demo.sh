@@ -38,6 +38,12 @@ for f in "$root"/etc/paddock/agents.d/*.agent; do
         grep -v '^#' "$f" | sed '/^$/d'
 done
 
+say "A secret for the reviewer, from standard input (never argv or the environment)"
+echo "printf '%s' 'demo-token' | paddock units --root \$root credential set reviewer github-token"
+printf '%s' 'demo-token' | paddock units --root "$root" credential set reviewer github-token
+paddock units --root "$root" credential list reviewer
+cp -a "$root/etc/paddock" "$root/etc.before/"
+
 say "paddock apply --root $root"
 paddock apply --root "$root"
 
@@ -47,6 +53,27 @@ say "State directories"
 ls -ln "$root/var/lib/paddock/agents"
 say "paddock users list"
 paddock users --root "$root" list
+
+say "paddock units --root $root render reviewer (abridged)"
+paddock units --root "$root" render reviewer | grep -v -e '^IPAddressAllow=' | sed -n '1,30p'
+echo "IPAddressAllow= ($(paddock units --root "$root" render reviewer | grep -c '^IPAddressAllow=') lines: everything but the instance metadata addresses)"
+echo "..."
+
+say "Exposure scores, by systemd-analyze security --offline=yes (lower is better; 10 is unprotected)"
+mkdir -p "$root/scores"
+for f in "$root"/etc/paddock/agents.d/*.agent; do
+        name=$(basename "$f" .agent)
+        paddock units --root "$root" render "$name" >"$root/scores/agent-$name.service"
+        printf '  %-28s %s\n' "agent-$name.service" \
+                "$(systemd-analyze security --offline=yes "$root/scores/agent-$name.service" 2>/dev/null | sed -n 's/.*: \([0-9.]* [A-Z]*\).*/\1/p')"
+done
+guide="$src/../shared/bench/reference-hardening-guide.service"
+if [ -f "$guide" ]; then
+        cp "$guide" "$root/scores/"
+        printf '  %-28s %s\n' "hardening-guide example" \
+                "$(systemd-analyze security --offline=yes "$root/scores/$(basename "$guide")" 2>/dev/null | sed -n 's/.*: \([0-9.]* [A-Z]*\).*/\1/p')"
+fi
+rm -rf "$root/scores"
 
 say "paddock apply --root $root, again (nothing to do: prints nothing)"
 sum() { (cd "$root" && find etc var -type f -exec sha256sum {} + | sort | sha256sum); }

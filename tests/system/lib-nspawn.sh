@@ -12,7 +12,7 @@
 # container (with --keep-unit nspawn nests its cgroups below its own).
 
 NS_CACHE=${NS_CACHE:-/var/cache/paddock-tests}
-NS_PACKAGES="systemd,systemd-sysv,dbus,nftables,auditd,iproute2,libpam-modules,libpam-runtime,passwd,procps,util-linux,libnftables1,libauparse0,libseccomp2,libcap2"
+NS_PACKAGES="systemd,systemd-sysv,systemd-timesyncd,dbus,nftables,auditd,iproute2,libpam-modules,libpam-runtime,passwd,procps,util-linux,libnftables1,libauparse0,libseccomp2,libcap2"
 NS_WORK=${NS_WORK:-/var/tmp/paddock-nspawn}
 NS_ROOT=
 
@@ -27,7 +27,10 @@ ns_build_root() {
         [ -s "$tar" ] && return 0
         mkdir -p "$NS_CACHE"
         # The host's own apt sources, as they are: nothing else is reachable.
-        cat /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
+        local f
+        for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+                [ -f "$f" ] && cat "$f"
+        done |
                 mmdebstrap --quiet --variant=minbase --include="$NS_PACKAGES" bookworm "${tar%.tar}.partial.tar" - \
                 >"$NS_CACHE/mmdebstrap.log" 2>&1 || { tail -n 20 "$NS_CACHE/mmdebstrap.log" >&2; return 1; }
         mv "${tar%.tar}.partial.tar" "$tar"

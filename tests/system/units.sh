@@ -158,6 +158,21 @@ check_eq "a loose credential store: the generator makes no unit" \
 chmod 0700 "$R/etc/paddock/credstore/probe"
 ns "$C" systemctl daemon-reload
 
+# apply on a running systemd: reload, start what is new, restart what changed.
+out=$(ns "$C" paddock-units apply 2>&1); rc=$?
+check_eq "live apply: exit 0" "$rc" 0
+check "live apply: reports the unit" grep -q '^created unit agent-probe.service$' <<<"$out"
+out=$(ns "$C" paddock-units apply 2>&1)
+check_eq "live apply again: nothing to do" "$out" ""
+before=$(ns "$C" systemctl show -P MainPID agent-probe.service)
+sed -i 's/^Description=.*/Description=Applied probe/' "$R/etc/paddock/agents.d/probe.agent"
+out=$(ns "$C" paddock-units apply 2>&1)
+check_eq "live apply after an edit: updated and restarted" "$out" "updated unit agent-probe.service
+restarted agent-probe.service"
+check_eq "the running unit has the new description" \
+        "$(ns "$C" systemctl show -P Description agent-probe.service)" "paddock agent probe: Applied probe"
+check "and a new main process" test "$(ns "$C" systemctl show -P MainPID agent-probe.service)" != "$before"
+
 # remove: stops and masks.
 check "paddock-units remove stops the unit" ns "$C" paddock-units -q remove other
 check_eq "removed unit is masked" "$(ns "$C" systemctl show -P LoadState agent-other.service)" masked
