@@ -183,7 +183,7 @@ static int add_credentials(Sandbox *s, const Agent *a, const SandboxOptions *o) 
 
 int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sandbox **ret) {
         _cleanup_(sandbox_freep) Sandbox *s = calloc(1, sizeof(Sandbox));
-        _cleanup_free_ char *user = NULL, *state = NULL, *state_rel = NULL, *drafts = NULL, *check = NULL;
+        _cleanup_free_ char *user = NULL, *state = NULL, *state_rel = NULL, *drafts = NULL;
         int r;
 
         if (!s)
