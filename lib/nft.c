@@ -75,3 +75,19 @@ int nft_fence_loaded(NftContext *n, const char *name) {
                 return 0;
         return -EIO;
 }
+
+int nft_run_terse(NftContext *n, const char *commands, char **ret_output, char **ret_error) {
+        unsigned flags = nft_ctx_output_get_flags(n->ctx);
+        nft_ctx_output_set_flags(n->ctx, flags | NFT_CTX_OUTPUT_TERSE);
+        int r = nft_run(n, commands, false, ret_output, ret_error);
+        nft_ctx_output_set_flags(n->ctx, flags);
+        return r;
+}
+
+int nft_table_intact(NftContext *n) {
+        _cleanup_free_ char *out = NULL;
+        int r = nft_run(n, "list chain " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " output", false, &out, NULL);
+        if (r == -ENOMEM)
+                return r;
+        return r >= 0 && out && strstr(out, "meta skuid vmap @agents") ? 1 : 0;
+}

@@ -20,6 +20,13 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(NftContext *, nft_close);
  * receive what nft printed. dry_run: check only (nft -c). */
 int nft_run(NftContext *n, const char *commands, bool dry_run, char **ret_output, char **ret_error);
 
+/* Like nft_run(), listing without set elements (nft -t). */
+int nft_run_terse(NftContext *n, const char *commands, char **ret_output, char **ret_error);
+
+/* Is table inet paddock there with its dispatch rule? 1 yes, 0 no. Cheap:
+ * lists one chain of one rule. */
+int nft_table_intact(NftContext *n);
+
 /* The per-agent chain's name in table inet paddock: "agent-NAME". */
 char *nft_agent_chain(const char *name);
 

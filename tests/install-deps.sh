@@ -10,7 +10,7 @@ packages=(
         libnftables-dev libpam0g-dev
         nftables auditd iproute2 passwd procps util-linux systemd
         systemd-container mmdebstrap
-        python3 xz-utils
+        python3 xz-utils dnsmasq-base bc
 )
 
 missing=()
