@@ -53,10 +53,13 @@ int unit_render(const Agent *a, const Config *c, const char *root, char **ret) {
                 fputs(": ", f);
                 put_escaped(f, a->description);
         }
-        fputs("\nDocumentation=man:paddock.agent(5)\n"
-              "Wants=paddock-egress.service\n"
-              "After=paddock-egress.service network.target\n"
-              "\n[Service]\n"
+        fputs("\nDocumentation=man:paddock.agent(5)\n", f);
+        /* An agent with egress runs only while its fence is kept: bound to
+         * the service that loads and restores it. */
+        if (!s->offline)
+                fputs("BindsTo=paddock-egress.service\n"
+                      "After=paddock-egress.service network.target\n", f);
+        fputs("\n[Service]\n"
               "Type=exec\n"
               "Restart=on-failure\n"
               "RestartSec=5s\n", f);

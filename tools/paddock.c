@@ -13,7 +13,7 @@
 /* The order in which layers are applied: identities first (everything else
  * is keyed by their uids), the egress fence before the units that start
  * agents, audit rules last. */
-static const char * const layers[] = { "users", "units" };
+static const char * const layers[] = { "users", "egress", "units" };
 
 static void help(void) {
         printf("%s [--help|--version] VERB [ARGS...]\n\n"
@@ -59,7 +59,7 @@ static int tool_path(const char *verb, char **ret) {
 }
 
 static int run_layer(const char *path, int argc, char *argv[]) {
-        _cleanup_free_ char **args = calloc(argc + 2, sizeof(char *));
+        _cleanup_free_ char **args = calloc(argc + 3, sizeof(char *));  /* path, "apply", args, NULL */
         pid_t pid;
         int status;
 

@@ -42,7 +42,6 @@ check "credential set reads the secret from stdin" \
 check_eq "credential store is root's, 0700/0600" \
         "$(stat -c '%a %U' "$R/etc/paddock/credstore" "$R/etc/paddock/credstore/probe" "$R/etc/paddock/credstore/probe/token" | tr '\n' ' ')" \
         "700 root 700 root 600 root "
-ns "$C" sh -c 'nft add table inet paddock && nft add chain inet paddock agent-probe && nft add chain inet paddock agent-other'
 ns "$C" systemctl daemon-reload
 check_eq "the generator made the unit" "$(ns "$C" systemctl show -P LoadState agent-probe.service)" loaded
 check_eq "the unit file is the generator's" "$(ns "$C" systemctl show -P FragmentPath agent-probe.service)" \
@@ -120,15 +119,20 @@ check "broken file: the generator said why, with FILE:LINE" \
         sh -c "{ nsenter -t $(ns_init_pid "$C") -m -u -i -n -p -C -- journalctl -b -o cat; cat '$NS_WORK/$C.log'; } | grep -q 'broken.agent:3: unknown key Shell='"
 rm "$R/etc/paddock/agents.d/broken.agent"
 
-# Fail closed: without the agent's fence the unit refuses to start.
+# Fail closed: without the agent's fence the unit refuses to start. The
+# service that would put the table back is frozen meanwhile.
+check_eq "the egress fence service runs (pulled in by the agent)" \
+        "$(ns "$C" systemctl is-active paddock-egress.service)" active
 ns "$C" systemctl stop agent-probe.service
-ns "$C" nft delete chain inet paddock agent-probe
+ns "$C" systemctl kill --signal=SIGSTOP paddock-egress.service
+ns "$C" nft delete table inet paddock
 ns "$C" systemctl start agent-probe.service 2>/dev/null
 check "without its egress fence the unit does not start" \
         sh -c "! nsenter -t $(ns_init_pid "$C") -m -u -i -n -p -C -- systemctl is-active -q agent-probe.service"
 check "and the journal says why" \
         sh -c "nsenter -t $(ns_init_pid "$C") -m -u -i -n -p -C -- journalctl -b -o cat -u agent-probe.service | grep -q 'egress fence of agent probe is not loaded'"
-ns "$C" nft add chain inet paddock agent-probe
+ns "$C" systemctl kill --signal=SIGCONT paddock-egress.service
+for i in $(seq 50); do ns "$C" nft list chain inet paddock agent-probe >/dev/null 2>&1 && break; sleep 0.1; done
 ns "$C" systemctl reset-failed agent-probe.service
 check "with the fence back it starts" ns "$C" systemctl start agent-probe.service
 
