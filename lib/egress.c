@@ -417,17 +417,14 @@ static int render_agent(FILE *f, const EgressState *s, const EgressTarget *t) {
                    "\t\tmeta mark set %u limit rate " EGRESS_LOG_RATE " log level audit\n"
                    "\t\tgoto refuse\n\t}\n", a->name, (unsigned) t->uid);
 
-        fprintf(f, "\tchain agent-%s {\n\t\tcomment \"paddock uid=%u digest=%s\"\n"
-                   "\t\tct state established,related accept\n", a->name, (unsigned) t->uid, t->digest);
-        /* Metadata first, before any allow rule; an agent that says
-         * AllowMetadata=yes reaches exactly what it allows. */
+        /* Metadata and DNS are checked in the shared chain "common"; an
+         * agent that says AllowMetadata=yes is checked against what it
+         * allows first, so that it reaches exactly that. */
+        fprintf(f, "\tchain agent-%s {\n\t\tcomment \"paddock uid=%u digest=%s\"\n", a->name, (unsigned) t->uid, t->digest);
         if (a->allow_metadata)
                 fprintf(f, "\t\tip daddr . meta l4proto . th dport @allow4-%1$s accept\n"
                            "\t\tip6 daddr . meta l4proto . th dport @allow6-%1$s accept\n", a->name);
-        fprintf(f, "\t\tip daddr @metadata4 goto deny-%1$s\n"
-                   "\t\tip6 daddr @metadata6 goto deny-%1$s\n"
-                   "\t\tmeta l4proto { tcp, udp } th dport 53 ip daddr @dns4 accept\n"
-                   "\t\tmeta l4proto { tcp, udp } th dport 53 ip6 daddr @dns6 accept\n", a->name);
+        fputs("\t\tjump common\n", f);
         if (a->allow_loopback)
                 fputs("\t\tip daddr 127.0.0.0/8 accept\n\t\tip6 daddr ::1 accept\n", f);
         if (!a->allow_metadata)
@@ -437,13 +434,16 @@ static int render_agent(FILE *f, const EgressState *s, const EgressTarget *t) {
         return 0;
 }
 
-static void render_map(FILE *f, const EgressState *s) {
-        fputs("\tmap agents {\n\t\ttype uid : verdict\n", f);
+/* map agents: uid -> the agent's chain; map denies: uid -> its deny chain
+ * (the shared chain "common" sends metadata there). A denied uid has one
+ * chain for both. */
+static void render_map(FILE *f, const EgressState *s, bool deny) {
+        fprintf(f, "\tmap %s {\n\t\ttype uid : verdict\n", deny ? "denies" : "agents");
         for (size_t i = 0; i < s->n_targets; i++) {
                 const EgressTarget *t = &s->targets[i];
                 fprintf(f, "%s%u : goto ", i == 0 ? "\t\telements = { " : ",\n\t\t\t     ", (unsigned) t->uid);
                 if (t->agent)
-                        fprintf(f, "agent-%s", t->name);
+                        fprintf(f, "%s-%s", deny ? "deny" : "agent", t->name);
                 else
                         fprintf(f, "denied-%u", (unsigned) t->uid);
         }
@@ -456,7 +456,7 @@ static int render_table(FILE *f, const EgressState *s) {
         const Config *c = s->policy->config;
         int r;
 
-        fprintf(f, "table " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " {\n\tcomment \"" EGRESS_FORMAT " %s\"\n", s->digest);
+        fputs("table " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " {\n", f);
         render_prefix_set(f, "metadata4", "ipv4_addr", true, &c->metadata[0].prefix, c->n_metadata, sizeof(MetadataEntry), AF_INET);
         render_prefix_set(f, "metadata6", "ipv6_addr", true, &c->metadata[0].prefix, c->n_metadata, sizeof(MetadataEntry), AF_INET6);
         render_prefix_set(f, "dns4", "ipv4_addr", false, c->dns, c->n_dns, sizeof(IPPrefix), AF_INET);
@@ -467,10 +467,23 @@ static int render_table(FILE *f, const EgressState *s) {
         for (size_t i = 0; i < s->n_targets; i++)
                 if ((r = render_agent(f, s, &s->targets[i])) < 0)
                         return r;
-        render_map(f, s);
-        fputs("\tchain output {\n"
-              "\t\ttype filter hook output priority filter; policy accept;\n"
-              "\t\tmeta skuid vmap @agents\n\t}\n}\n", f);
+        render_map(f, s, true);
+        /* What every agent goes through first. TCP packets that are not a
+         * connection's first (SYN without ACK) belong to a connection that
+         * was allowed, or that a peer opened to the agent: no conntrack is
+         * needed to let them pass. Then metadata, before any allow rule,
+         * and DNS to the configured resolvers only. */
+        fputs("\tchain common {\n"
+              "\t\ttcp flags & (syn | ack) != syn accept\n"
+              "\t\tip daddr @metadata4 meta skuid vmap @denies\n"
+              "\t\tip6 daddr @metadata6 meta skuid vmap @denies\n"
+              "\t\tmeta l4proto { tcp, udp } th dport 53 ip daddr @dns4 accept\n"
+              "\t\tmeta l4proto { tcp, udp } th dport 53 ip6 daddr @dns6 accept\n\t}\n", f);
+        render_map(f, s, false);
+        fprintf(f, "\tchain output {\n"
+                   "\t\tcomment \"" EGRESS_FORMAT " %s\"\n"
+                   "\t\ttype filter hook output priority filter; policy accept;\n"
+                   "\t\tmeta skuid vmap @agents\n\t}\n}\n", s->digest);
         return 0;
 }
 
@@ -522,8 +535,9 @@ int egress_live_parse(const char *listing, EgressLive *ret) {
                         l.present = true;
                         continue;
                 }
-                if (sscanf(line, "\tcomment \"" EGRESS_FORMAT " %16[0-9a-f]\"", digest) == 1) {
+                if (sscanf(line, "\t\tcomment \"" EGRESS_FORMAT " %16[0-9a-f]\"", digest) == 1) {
                         snprintf(l.digest, sizeof l.digest, "%s", digest);
+                        chain[0] = 0;
                         continue;
                 }
                 if (sscanf(line, "\tchain %63s {", name) == 1) {
@@ -650,10 +664,12 @@ int egress_render_update(const EgressState *s, const EgressLive *live, char **re
                 if (!f)
                         r = -ENOMEM;
                 else {
-                        fputs("flush map " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents\n", f);
+                        fputs("flush map " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents\n"
+                      "flush map " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies\n", f);
                         fputs(dels, f);
                         fprintf(f, "table " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " {\n%s", objs);
-                        render_map(f, s);
+                        render_map(f, s, true);
+                        render_map(f, s, false);
                         fputs("}\n", f);
                         r = finish_stream(f, &buf, r, ret);
                 }

@@ -4,10 +4,12 @@
 /* The egress fence: one nftables table, inet paddock.
  *
  *   output hook:  meta skuid vmap @agents   (uid -> that agent's chain)
- *   agent-NAME:   established -> accept; metadata -> deny; DNS to the
- *                 configured resolvers -> accept; [loopback -> accept];
+ *   agent-NAME:   jump common; [loopback -> accept];
  *                 daddr . l4proto . dport in @allow4-NAME/@allow6-NAME ->
  *                 accept; everything else -> deny-NAME
+ *   common:       TCP other than a first SYN -> accept; metadata ->
+ *                 @denies (uid -> deny-NAME); DNS to the configured
+ *                 resolvers -> accept
  *   deny-NAME:    mark := uid, rate-limited "log level audit", reject
  *                 (TCP with a reset, the rest with ICMP admin-prohibited)
  *   denied-N:     a uid that is no agent's any more: deny everything
@@ -73,10 +75,11 @@ const EgressTarget *egress_find_target(const EgressState *s, const char *name);
  * name atomically. */
 int egress_render_full(const EgressState *s, char **ret);
 
-/* What the live table holds (from "nft -t list table inet paddock"). */
+/* What the live table holds (from "nft list chains inet": chain comments
+ * carry the digests, and listing chains costs no set elements). */
 typedef struct EgressLive {
         bool present;
-        char digest[17];                /* of the table comment; "" if none */
+        char digest[17];                /* of the output chain's comment; "" if none */
         char **chains;                  /* "agent-NAME uid digest" and "uid-N uid -" lines */
 } EgressLive;
 

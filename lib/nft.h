@@ -23,8 +23,7 @@ int nft_run(NftContext *n, const char *commands, bool dry_run, char **ret_output
 /* Like nft_run(), listing without set elements (nft -t). */
 int nft_run_terse(NftContext *n, const char *commands, char **ret_output, char **ret_error);
 
-/* Is table inet paddock there with its dispatch rule? 1 yes, 0 no. Cheap:
- * lists one chain of one rule. */
+/* Is table inet paddock there, with its output chain? 1 yes, 0 no. */
 int nft_table_intact(NftContext *n);
 
 /* The per-agent chain's name in table inet paddock: "agent-NAME". */

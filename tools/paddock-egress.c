@@ -115,7 +115,7 @@ static int parse_argv(int argc, char *argv[]) {
 
 static int live_read(NftContext *n, EgressLive *ret) {
         _cleanup_free_ char *out = NULL, *err = NULL;
-        int r = nft_run_terse(n, "list table " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE, &out, &err);
+        int r = nft_run(n, "list chains " PADDOCK_NFT_FAMILY, false, &out, &err);
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {

@@ -87,7 +87,10 @@ int main(void) {
                 EgressLive l = {};
                 static const char listing[] =
                         "table inet paddock {\n"
-                        "\tcomment \"paddock egress v1 0123456789abcdef\"\n"
+                        "\tchain output {\n"
+                        "\t\tcomment \"paddock egress v1 0123456789abcdef\"\n"
+                        "\t\ttype filter hook output priority filter; policy accept;\n"
+                        "\t}\n"
                         "\tchain agent-web {\n"
                         "\t\tcomment \"paddock uid=70000 digest=00ec7b745cc7f08d\"\n"
                         "\t\tct state established,related accept\n"
