@@ -1,6 +1,7 @@
 #!/bin/bash
-# paddock's main job on the example agents, in a scratch --root: nothing of
-# the host is touched. Installs what it needs and builds paddock first.
+# paddock's main job on the example agents, in a scratch --root and, for
+# the network part, a private network namespace: nothing of the host is
+# touched. Installs what it needs and builds paddock first.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${PADDOCK_DEMO_BUILD:-$src/build}
@@ -44,8 +45,9 @@ printf '%s' 'demo-token' | paddock units --root "$root" credential set reviewer 
 paddock units --root "$root" credential list reviewer
 cp -a "$root/etc/paddock" "$root/etc.before/"
 
-say "paddock apply --root $root"
-paddock apply --root "$root"
+say "paddock users --root $root apply; paddock units --root $root apply"
+paddock users --root "$root" apply
+paddock units --root "$root" apply
 
 say "What changed in etc/"
 (cd "$root" && diff -ru etc.before etc | grep -E '^[+-][^+-]' || true)
@@ -75,10 +77,13 @@ if [ -f "$guide" ]; then
 fi
 rm -rf "$root/scores"
 
+bash "$src/examples/demo-egress.sh" "$root"
+
 say "paddock apply --root $root, again (nothing to do: prints nothing)"
 sum() { (cd "$root" && find etc var -type f -exec sha256sum {} + | sort | sha256sum); }
 before=$(sum)
-paddock apply --root "$root"
+paddock users --root "$root" apply
+paddock units --root "$root" apply
 after=$(sum)
 if [ "$before" = "$after" ]; then
         echo "(no output, exit 0; checksums of every file identical)"
@@ -90,7 +95,7 @@ fi
 say "A hostile agent file changes nothing"
 printf '[Agent]\nOwner=alice\nDescription=x:0:0:root:/root:/bin/bash\n' >"$root/etc/paddock/agents.d/evil.agent"
 set +e
-paddock apply --root "$root"
+paddock users --root "$root" apply
 rc=$?
 set -e
 echo "(exit $rc)"

@@ -444,6 +444,11 @@ static const char *probe_one(const ProbeTarget *t, double *ret_ms) {
         const char *res;
         int fd, r;
 
+        /* A link-local address names no host without an interface. */
+        if (t->addr.family == AF_INET6 && IN6_IS_ADDR_LINKLOCAL(&t->addr.addr.in6)) {
+                *ret_ms = 0;
+                return "link-local";
+        }
         if (t->addr.family == AF_INET) {
                 struct sockaddr_in *s4 = (struct sockaddr_in *) &sa;
                 s4->sin_family = AF_INET;
@@ -588,7 +593,11 @@ static int verb_probe(Policy *p, const char *name) {
                         }
                         continue;
                 }
-                if ((r = add_target(&targets, &n, &e->prefix, e->port_min, udp, false, NULL)) < 0)
+                /* A network's first host address, not the network address. */
+                IPPrefix first = e->prefix;
+                if (first.prefixlen + 1 < family_bits(first.family))
+                        first.addr.bytes[first.family == AF_INET ? 3 : 15] |= 1;
+                if ((r = add_target(&targets, &n, &first, e->port_min, udp, false, NULL)) < 0)
                         return log_oom(), PADDOCK_EXIT_FAILURE;
         }
 

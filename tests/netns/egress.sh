@@ -114,6 +114,17 @@ if [ $have_audit = 1 ]; then
         check_eq "NETFILTER_PKT in ausearch -i with mark = the agent's uid" "$found" 1
 fi
 
+# Applying is audited, and the metadata loosening is named.
+if [ $have_audit = 1 ]; then
+        found=0
+        for i in $(seq 50); do
+                ausearch -m USYS_CONFIG -i 2>/dev/null | grep "op=egress-apply acct=agent-meta " |
+                        grep -q 'loosened="allow-metadata"' && { found=1; break; }
+                sleep 0.1
+        done
+        check_eq "egress-apply of the AllowMetadata agent is a USYS_CONFIG record naming the loosening" "$found" 1
+fi
+
 # show and probe.
 json=$(paddock-egress --root "$root" show --json)
 check "show --json: the fence is loaded" grep -q '"name":"web","uid":'"$web"',"fence":"loaded"' <<<"$json"
