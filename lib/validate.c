@@ -47,6 +47,15 @@ bool credential_name_is_valid(const char *s) {
         return !endswith(s, ".cred");
 }
 
+bool task_id_is_valid(const char *s) {
+        if (!s || !is_alnum(s[0]) || strlen(s) > 64)
+                return false;
+        for (const char *p = s; *p; p++)
+                if (!is_alnum(*p) && *p != '_' && *p != '-')
+                        return false;
+        return true;
+}
+
 static bool first_pam_char(char c) {
         return is_lower(c) || is_digit(c);
 }

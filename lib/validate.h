@@ -22,6 +22,9 @@ bool user_prefix_is_valid(const char *s);
 bool user_name_is_valid(const char *s);
 /* [A-Za-z0-9][A-Za-z0-9_.-]{0,63}, not ending in ".cred" */
 bool credential_name_is_valid(const char *s);
+/* [A-Za-z0-9][A-Za-z0-9_-]{0,63}: a task id (it reaches unit names and
+ * audit records) */
+bool task_id_is_valid(const char *s);
 /* [a-z0-9][a-z0-9_.-]{0,63}: a PAM service name */
 bool pam_service_is_valid(const char *s);
 

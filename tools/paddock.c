@@ -13,7 +13,7 @@
 /* The order in which layers are applied: identities first (everything else
  * is keyed by their uids), the egress fence before the units that start
  * agents, audit rules last. */
-static const char * const layers[] = { "users", "egress", "units" };
+static const char * const layers[] = { "users", "egress", "units", "audit" };
 
 static void help(void) {
         printf("%s [--help|--version] VERB [ARGS...]\n\n"

@@ -8,7 +8,9 @@ require_cmd nft unshare
 netns_enter "$@"
 
 root=$(make_root)
-trap 'rm -rf "$root"' EXIT
+# "paddock apply" also loads audit rules into the (global) kernel: take
+# exactly those away again.
+trap 'paddock-audit --root "$root" -q remove web meta >/dev/null 2>&1; rm -rf "$root"' EXIT
 write_agent "$root" web '[Service]' 'ExecStart=/bin/true' '[Egress]' 'Allow=192.0.2.10:443'
 write_agent "$root" meta '[Egress]' 'Allow=169.254.169.254:80' 'AllowMetadata=yes'
 printf '[Egress]\nDNS=192.0.2.53\n' >"$root/etc/paddock/paddock.conf"

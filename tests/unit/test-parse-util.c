@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include "parse-util.h"
+#include "timespec.h"
 #include "tap.h"
 
 int main(void) {
@@ -87,6 +88,35 @@ int main(void) {
         ASSERT_ERROR(parse_port_range("0", &p0, &p1), ERANGE);
         ASSERT_ERROR(parse_port_range("80-80", &p0, &p1), ERANGE);
         ASSERT_ERROR(parse_port_range("80-", &p0, &p1), EINVAL);
+
+        /* --since/--until, in UTC for the test. */
+        {
+                int64_t t;
+                setenv("TZ", "UTC", 1);
+                tzset();
+                ASSERT_OK(parse_time_spec("now", 1700000000, &t));
+                ASSERT_EQ(t, 1700000000);
+                ASSERT_OK(parse_time_spec("recent", 1700000000, &t));
+                ASSERT_EQ(t, 1700000000 - 600);
+                ASSERT_OK(parse_time_spec("today", 1700000000, &t));
+                ASSERT_EQ(t, 1699920000);
+                ASSERT_OK(parse_time_spec("yesterday", 1700000000, &t));
+                ASSERT_EQ(t, 1699920000 - 86400);
+                ASSERT_OK(parse_time_spec("@42", 1700000000, &t));
+                ASSERT_EQ(t, 42);
+                ASSERT_OK(parse_time_spec("2023-11-14 22:13:20", 0, &t));
+                ASSERT_EQ(t, 1700000000);
+                ASSERT_OK(parse_time_spec("2023-11-14 22:13", 0, &t));
+                ASSERT_EQ(t, 1699999980);
+                ASSERT_OK(parse_time_spec("2023-11-14", 0, &t));
+                ASSERT_EQ(t, 1699920000);
+                ASSERT_ERROR(parse_time_spec("2023-11-14 25:00", 0, &t), EINVAL);
+                ASSERT_ERROR(parse_time_spec("2023-02-30", 0, &t), EINVAL);
+                ASSERT_ERROR(parse_time_spec("2023-11-14T10:00", 0, &t), EINVAL);
+                ASSERT_ERROR(parse_time_spec("@-1", 0, &t), EINVAL);
+                ASSERT_ERROR(parse_time_spec("last week", 0, &t), EINVAL);
+                ASSERT_ERROR(parse_time_spec("", 0, &t), EINVAL);
+        }
 
         setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
         ASSERT_EQ(today_days(), 19675);
