@@ -79,11 +79,17 @@ rm -rf "$root/scores"
 
 bash "$src/examples/demo-egress.sh" "$root"
 
+say "paddock audit --root $root --no-load apply: the rules augenrules loads at boot"
+paddock audit --root "$root" --no-load apply
+grep -e '^#' -e 'paddock-reviewer$' "$root/etc/audit/rules.d/50-paddock.rules" | cut -c1-150
+echo "(the kernel's rules are not touched here: see tests/root/audit.sh for a real auditd)"
+
 say "paddock apply --root $root, again (nothing to do: prints nothing)"
 sum() { (cd "$root" && find etc var -type f -exec sha256sum {} + | sort | sha256sum); }
 before=$(sum)
 paddock users --root "$root" apply
 paddock units --root "$root" apply
+paddock audit --root "$root" --no-load apply
 after=$(sum)
 if [ "$before" = "$after" ]; then
         echo "(no output, exit 0; checksums of every file identical)"

@@ -475,6 +475,11 @@ int agent_parse_buffer(
         int r;
 
         *ret_error = NULL;
+        if (agent_name_is_reserved(name)) {
+                *ret_error = config_error(filename, 1, "agent name \"%s\" is reserved: the audit key paddock-%s is paddock's own",
+                                          name, name);
+                return *ret_error ? -EINVAL : -ENOMEM;
+        }
         if (!agent_name_is_valid(name)) {
                 _cleanup_free_ char *e = cescape_short(name);
                 *ret_error = config_error(filename, 1, "invalid agent name \"%s\": expected [a-z][a-z0-9-]{0,%d}",

@@ -21,11 +21,16 @@ static void reset_parser(void) {
         _audit_filterfsadded = 0;
 }
 
-/* File writes and attribute changes (the kernel's "write" and "attr"
- * classes); with perm=wa only the open calls that write count. Listing the
- * calls, rather than all of them, keeps every other system call of every
- * other process from walking these rules. */
-static const char * const write_calls[] = {
+/* Executions, file writes and attribute changes in one rule: with perm=wax
+ * the kernel counts execve as "x", the write and attribute classes as "w" and
+ * "a", and the open calls only when they open for writing. Each rule is one
+ * more step for every system call of every process on the host (the kernel
+ * walks the exit list in order), so an agent gets as few as the rule language
+ * allows: this one and the two for denied opens, per architecture. Listing
+ * the calls, rather than all of them, keeps every other system call out of
+ * their field checks. */
+static const char * const watched_calls[] = {
+        "execve", "execveat",
         "open", "openat", "openat2", "creat", "truncate", "ftruncate", "fallocate",
         "rename", "renameat", "renameat2", "unlink", "unlinkat", "mkdir", "mkdirat",
         "rmdir", "link", "linkat", "symlink", "symlinkat", "mknod", "mknodat",
@@ -34,7 +39,6 @@ static const char * const write_calls[] = {
         "utime", "utimes", "utimensat", "futimesat",
         NULL,
 };
-static const char * const exec_calls[] = { "execve", "execveat", NULL };
 static const char * const open_calls[] = { "open", "openat", "openat2", "creat", NULL };
 
 void audit_rule_set_done(AuditRuleSet *s) {
@@ -156,29 +160,49 @@ static void host_arches(const char **a, const char **b) {
                 *a = "b32";
 }
 
-int audit_rules_for_agent(const char *name, uid_t uid, AuditRuleSet *s) {
-        _cleanup_free_ char *key = NULL, *uidf = NULL;
+/* The three rules per architecture, for the processes the uid fields
+ * select (one uid, or a range "uid>=A", "uid<=B"). */
+static int build_watched(AuditRuleSet *s, char *uid1, char *uid2, const char *key) {
+        static const struct {
+                const char * const *calls;
+                const char *field;
+        } kinds[] = {
+                { watched_calls, "perm=wax" },
+                { open_calls,    "exit=-EACCES" },
+                { open_calls,    "exit=-EPERM" },
+        };
         const char *arches[2];
         int r;
 
+        host_arches(&arches[0], &arches[1]);
+        for (size_t i = 0; i < 2; i++)
+                for (size_t k = 0; arches[i] && k < ELEMENTSOF(kinds); k++) {
+                        char *f[4] = { uid1 };
+                        size_t n = 1;
+                        if (uid2)
+                                f[n++] = uid2;
+                        f[n] = (char *) kinds[k].field;
+                        r = build(s, arches[i], kinds[k].calls, f, key);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+int audit_rules_for_agent(const char *name, uid_t uid, AuditRuleSet *s) {
+        _cleanup_free_ char *key = NULL, *uidf = NULL;
+
         if (asprintf(&key, AUDIT_KEY_PREFIX "%s", name) < 0 || asprintf(&uidf, "uid=%u", (unsigned) uid) < 0)
                 return -ENOMEM;
-        host_arches(&arches[0], &arches[1]);
+        return build_watched(s, uidf, NULL, key);
+}
 
-        for (size_t i = 0; i < 2; i++) {
-                if (!arches[i])
-                        continue;
-                char *exec_f[] = { uidf, NULL };
-                char *write_f[] = { uidf, (char *) "perm=wa", NULL };
-                char *eacces_f[] = { uidf, (char *) "exit=-EACCES", NULL };
-                char *eperm_f[] = { uidf, (char *) "exit=-EPERM", NULL };
-                if ((r = build(s, arches[i], exec_calls, exec_f, key)) < 0 ||
-                    (r = build(s, arches[i], write_calls, write_f, key)) < 0 ||
-                    (r = build(s, arches[i], open_calls, eacces_f, key)) < 0 ||
-                    (r = build(s, arches[i], open_calls, eperm_f, key)) < 0)
-                        return r;
-        }
-        return 0;
+int audit_rules_shared(uid_t first, uid_t last, AuditRuleSet *s) {
+        _cleanup_free_ char *lo = NULL, *hi = NULL;
+
+        if (asprintf(&lo, "uid>=%u", (unsigned) first) < 0 || asprintf(&hi, "uid<=%u", (unsigned) last) < 0)
+                return -ENOMEM;
+        return build_watched(s, lo, hi, AUDIT_KEY_SHARED);
 }
 
 int audit_rules_for_config(AuditRuleSet *s) {

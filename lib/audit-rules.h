@@ -17,6 +17,7 @@
 #define AUDIT_RULES_FILE "/etc/audit/rules.d/50-paddock.rules"
 #define AUDIT_KEY_PREFIX "paddock-"
 #define AUDIT_KEY_CONFIG "paddock-config"
+#define AUDIT_KEY_SHARED "paddock-agents"
 
 typedef struct AuditRule {
         void *data;             /* struct audit_rule_data, as the kernel lists it */
@@ -35,6 +36,11 @@ void audit_rule_set_done(AuditRuleSet *s);
 /* The rules of one agent (uid): execve, file writes and attribute changes,
  * denied opens (EACCES, EPERM), for every architecture the host runs. */
 int audit_rules_for_agent(const char *name, uid_t uid, AuditRuleSet *s);
+/* The same rules once for every agent uid in [first, last], keyed
+ * "paddock-agents" ([Audit] Rules=shared in paddock.conf): the cost to other
+ * processes no longer grows with the number of agents, and events name the
+ * agent by uid only. */
+int audit_rules_shared(uid_t first, uid_t last, AuditRuleSet *s);
 /* The watch on the paddock configuration and the credential store. */
 int audit_rules_for_config(AuditRuleSet *s);
 

@@ -158,6 +158,7 @@ typedef struct ConfigParse {
         PrefixList dns;
         bool dns_set;
         PrefixList metadata;
+        bool audit_shared;
 } ConfigParse;
 
 static int parse_dns(const ConfigContext *ctx, const char *value, void *dest, char **ret_message) {
@@ -170,6 +171,18 @@ static int parse_metadata(const ConfigContext *ctx, const char *value, void *des
         return parse_prefix_list(ctx, value, dest, false, ret_message);
 }
 
+static int parse_audit_rules(const ConfigContext *ctx, const char *value, void *dest, char **ret_message) {
+        _cleanup_free_ char *e = NULL;
+        bool *shared = dest;
+
+        if (streq(value, "per-agent") || streq(value, "shared")) {
+                *shared = streq(value, "shared");
+                return 0;
+        }
+        e = cescape_short(value);
+        return config_reject(ret_message, "invalid %s= \"%s\": expected per-agent or shared", ctx->key, e);
+}
+
 static const ConfigItem config_items[] = {
         { "Users",  "UserPrefix",         parse_prefix_option, offsetof(ConfigParse, user_prefix),     false },
         { "Users",  "UIDRange",           parse_range,         offsetof(ConfigParse, uid_range),       false },
@@ -177,6 +190,7 @@ static const ConfigItem config_items[] = {
         { "Tasks",  "EphemeralRetention", parse_retention,     offsetof(ConfigParse, retention),       false },
         { "Egress", "DNS",                parse_dns,           offsetof(ConfigParse, dns),             true  },
         { "Egress", "Metadata",           parse_metadata,      offsetof(ConfigParse, metadata),        true  },
+        { "Audit",  "Rules",              parse_audit_rules,   offsetof(ConfigParse, audit_shared),    false },
 };
 
 static int config_new_defaults(Config **ret) {
@@ -252,6 +266,7 @@ int config_parse_buffer(const char *filename, const char *data, size_t size, Con
         c->dns = TAKE_PTR(cp.dns.items);
         c->n_dns = cp.dns.n;
         c->dns_set = cp.dns_set;
+        c->audit_shared = cp.audit_shared;
 
         if (cp.metadata.n > 0) {
                 MetadataEntry *m = reallocarray(c->metadata, c->n_metadata + cp.metadata.n, sizeof(MetadataEntry));

@@ -44,6 +44,7 @@ typedef struct Config {
         bool dns_set;                   /* DNS= was given in the file */
         MetadataEntry *metadata;
         size_t n_metadata;
+        bool audit_shared;              /* [Audit] Rules=shared: one rule set for all agents */
 } Config;
 
 Config *config_free(Config *c);

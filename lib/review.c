@@ -5,6 +5,7 @@
 #include <libaudit.h>
 #include <pwd.h>
 
+#include "audit-rules.h"
 #include "json.h"
 #include "macro.h"
 #include "parse-util.h"
@@ -59,6 +60,7 @@ typedef struct Review {
         char **keys;            /* "\"paddock-NAME\"" as in the raw record */
         char **accts;           /* "\"agent-NAME\"" */
         char **marks;           /* "0x11170" */
+        char **uids;            /* "70000", for events of the shared rules (key paddock-agents) */
         TaskSes *tasks;
         size_t n_tasks;
         unsigned long count[_REVIEW_KIND_MAX];
@@ -225,7 +227,11 @@ static int classify(Review *rv, Event *e) {
 
         if (!goto_record(au, AUDIT_SYSCALL))
                 return 0;
-        e->agent = match(rv, rv->keys, field_raw(au, "key"));
+        const char *key = field_raw(au, "key");
+        if (streq_ptr(key, "\"" AUDIT_KEY_SHARED "\""))
+                e->agent = match(rv, rv->uids, field_raw(au, "uid"));
+        else
+                e->agent = match(rv, rv->keys, key);
         if (!e->agent)
                 return 0;
         e->syscall = dup_or_null(field_interp(au, "syscall"));
@@ -412,7 +418,8 @@ static int setup_lists(Review *rv) {
                         if (!user ||
                             strv_extendf(&rv->keys, "\"paddock-%s\"", x->name) < 0 ||
                             strv_extendf(&rv->accts, "\"%s\"", user) < 0 ||
-                            strv_extendf(&rv->marks, "0x%x", (unsigned) x->uid) < 0)
+                            strv_extendf(&rv->marks, "0x%x", (unsigned) x->uid) < 0 ||
+                            strv_extendf(&rv->uids, "%u", (unsigned) x->uid) < 0)
                                 return -ENOMEM;
                 }
                 return 0;
@@ -421,7 +428,8 @@ static int setup_lists(Review *rv) {
             strv_extendf(&rv->accts, "\"%s\"", o->user) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < o->n_uids; i++)
-                if (strv_extendf(&rv->marks, "0x%x", (unsigned) o->uids[i]) < 0)
+                if (strv_extendf(&rv->marks, "0x%x", (unsigned) o->uids[i]) < 0 ||
+                    strv_extendf(&rv->uids, "%u", (unsigned) o->uids[i]) < 0)
                         return -ENOMEM;
         return 0;
 }
@@ -478,6 +486,7 @@ finish:
         strv_free(rv.keys);
         strv_free(rv.accts);
         strv_free(rv.marks);
+        strv_free(rv.uids);
         free(rv.tasks);
         return r;
 }

@@ -14,7 +14,10 @@ int tool_version(void) {
 
 int tool_check_names(char **names) {
         STRV_FOREACH(n, names)
-                if (!agent_name_is_valid(*n)) {
+                if (agent_name_is_reserved(*n)) {
+                        log_error("Agent name \"%s\" is reserved: the audit key paddock-%s is paddock's own.", *n, *n);
+                        return -EINVAL;
+                } else if (!agent_name_is_valid(*n)) {
                         _cleanup_free_ char *e = cescape_short(*n);
                         log_error("Invalid agent name \"%s\": expected [a-z][a-z0-9-]{0,%d}.",
                                   strna(e), AGENT_NAME_MAX - 1);

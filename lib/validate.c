@@ -22,8 +22,13 @@ static bool name_is_valid(const char *s, size_t max, bool (*first)(char), const 
         return n <= max;
 }
 
+/* Names whose audit key "paddock-NAME" paddock uses for itself. */
+bool agent_name_is_reserved(const char *s) {
+        return s && (streq(s, "config") || streq(s, "agents"));
+}
+
 bool agent_name_is_valid(const char *s) {
-        return name_is_valid(s, AGENT_NAME_MAX, is_lower, "-");
+        return name_is_valid(s, AGENT_NAME_MAX, is_lower, "-") && !agent_name_is_reserved(s);
 }
 
 bool user_prefix_is_valid(const char *s) {

@@ -14,8 +14,10 @@
 #define HOSTNAME_MAX 253
 #define CREDENTIAL_NAME_MAX 64
 
-/* [a-z][a-z0-9-]{0,25} */
+/* [a-z][a-z0-9-]{0,25}, and not reserved */
 bool agent_name_is_valid(const char *s);
+/* "config", "agents": their audit keys are paddock's own */
+bool agent_name_is_reserved(const char *s);
 /* [a-z][a-z0-9-]{0,5}, empty allowed */
 bool user_prefix_is_valid(const char *s);
 /* A human's login name: [a-z_][a-z0-9_.-]{0,31}, not all digits. */

@@ -154,7 +154,8 @@ static void say(const char *fmt, ...) {
         putchar('\n');
 }
 
-/* Every agent's rules (those with an identity), and the config watch. */
+/* Every agent's rules (those with an identity), or with [Audit]
+ * Rules=shared one set for the whole agent uid range; and the config watch. */
 static int desired_rules(const Policy *p, AuditRuleSet *ret) {
         UidRegistry reg = {};
         AuditRuleSet s = {};
@@ -163,7 +164,9 @@ static int desired_rules(const Policy *p, AuditRuleSet *ret) {
         r = uid_registry_load(p->root, &reg, NULL);
         if (r < 0)
                 return r;
-        for (size_t i = 0; i < p->n_agents && r >= 0; i++) {
+        if (p->config->audit_shared && p->n_agents > 0)
+                r = audit_rules_shared(p->config->uid_min, p->config->uid_max, &s);
+        for (size_t i = 0; i < p->n_agents && r >= 0 && !p->config->audit_shared; i++) {
                 const UidEntry *e = uid_registry_find_active(&reg, p->agents[i]->name);
                 if (!e) {
                         log_warning("Agent %s has no identity yet (run paddock-users apply); no audit rules for it.",
@@ -224,7 +227,7 @@ static void audit_change(const Policy *p, const char *op, const char *key, size_
         _cleanup_free_ char *user = NULL, *fields = NULL;
         char num[16];
 
-        if (!name || streq(key, AUDIT_KEY_CONFIG))
+        if (!name || streq(key, AUDIT_KEY_CONFIG) || streq(key, AUDIT_KEY_SHARED))
                 return;
         user = agent_user_name(p->config, name);
         snprintf(num, sizeof num, "%zu", n);
@@ -364,8 +367,10 @@ static int verb_apply(Policy *p, char **names) {
                 audit_rule_set_done(&want);
                 return PADDOCK_EXIT_FAILURE;
         }
-        if (names)
-                (void) strv_extend(&scope, AUDIT_KEY_CONFIG);
+        if (names && (strv_extend(&scope, AUDIT_KEY_CONFIG) < 0 || strv_extend(&scope, AUDIT_KEY_SHARED) < 0)) {
+                audit_rule_set_done(&want);
+                return log_oom(), PADDOCK_EXIT_FAILURE;
+        }
         ret = arg_no_load ? PADDOCK_EXIT_OK : sync_kernel(p, &want, scope, NULL);
         audit_rule_set_done(&want);
         return ret;

@@ -26,6 +26,7 @@ static const struct {
         { "", HEAD, "t.agent:1: invalid agent name \"\": expected [a-z][a-z0-9-]{0,25}" },
         { "a b", HEAD, "t.agent:1: invalid agent name \"a b\": expected [a-z][a-z0-9-]{0,25}" },
         { "a\"b", HEAD, "t.agent:1: invalid agent name \"a\\\"b\": expected [a-z][a-z0-9-]{0,25}" },
+        { "config", HEAD, "t.agent:1: agent name \"config\" is reserved: the audit key paddock-config is paddock's own" },
 
         /* Syntax. */
         { "t", "[Agent\nOwner=alice\n", "t.agent:1: invalid section header" },
@@ -137,6 +138,7 @@ static const struct {
         { "[Users]\nUIDRange=90000-110000\n", "c.conf:2: invalid UIDRange=: range 90000-110000 overlaps 100000-600100000 (the default subordinate id range)" },
         { "[Users]\nUIDRange=99999-70000\n", "c.conf:2: invalid UIDRange= \"99999-70000\": expected FIRST-LAST" },
         { "[Users]\nUIDRange=70000\n", "c.conf:2: invalid UIDRange= \"70000\": expected FIRST-LAST" },
+        { "[Audit]\nRules=per-uid\n", "c.conf:2: invalid Rules= \"per-uid\": expected per-agent or shared" },
         { "[Tasks]\nEphemeralUIDRange=2147352576-2147418111\n", "c.conf:2: invalid EphemeralUIDRange=: range 2147352576-2147418111 overlaps 2147352576-4294967295 (the foreign and signed-overflow range)" },
         { "[Users]\nUIDRange=70000-80000\n[Tasks]\nEphemeralUIDRange=79000-85000\n", "c.conf:4: UIDRange= and EphemeralUIDRange= overlap" },
         { "[Users]\nUserPrefix=Agent_\n", "c.conf:2: invalid UserPrefix= \"Agent_\": expected [a-z][a-z0-9-]{0,5}" },

@@ -32,6 +32,9 @@ int main(void) {
         ASSERT_FALSE(agent_name_is_valid("a_b"));
         ASSERT_FALSE(agent_name_is_valid("a.b"));
         ASSERT_FALSE(agent_name_is_valid(""));
+        ASSERT_FALSE(agent_name_is_valid("config"));
+        ASSERT_FALSE(agent_name_is_valid("agents"));
+        ASSERT_TRUE(agent_name_is_valid("configs"));
 
         ASSERT_TRUE(user_prefix_is_valid(""));
         ASSERT_TRUE(user_prefix_is_valid("agent-"));
