@@ -159,6 +159,26 @@ static const char *match(const Review *rv, char **list, const char *raw) {
         return NULL;
 }
 
+/* Where an interpreted field is copied to. */
+typedef struct FieldCopy {
+        const char *name;
+        char **dest;
+} FieldCopy;
+
+/* An event whose agent is known by one raw field (key, mark): on a match it
+ * is of the given kind and gets the fields (a list ending in {}) copied;
+ * 1 if it is the agent's. */
+static int match_copy(const Review *rv, Event *e, char **list, const char *field, ReviewKind kind,
+                      const FieldCopy *copy) {
+        e->agent = match(rv, list, field_raw(rv->au, field));
+        if (!e->agent)
+                return 0;
+        e->kind = kind;
+        for (; copy->name; copy++)
+                *copy->dest = dup_or_null(field_interp(rv->au, copy->name));
+        return 1;
+}
+
 /* Classify the current event; 1 if it is the agent's. */
 static int classify(Review *rv, Event *e) {
         auparse_state_t *au = rv->au;
@@ -202,28 +222,15 @@ static int classify(Review *rv, Event *e) {
                 return 1;
         }
 
-        if (type == AUDIT_CONFIG_CHANGE) {
-                /* The kernel's own record of a rule with the agent's key
-                 * being loaded or deleted. */
-                e->agent = match(rv, rv->keys, field_raw(au, "key"));
-                if (!e->agent)
-                        return 0;
-                e->kind = REVIEW_CHANGE;
-                e->op = dup_or_null(field_interp(au, "op"));
-                e->res = dup_or_null(field_interp(au, "res"));
-                e->auid = dup_or_null(field_interp(au, "auid"));
-                return 1;
-        }
+        /* The kernel's own record of a rule with the agent's key being
+         * loaded or deleted. */
+        if (type == AUDIT_CONFIG_CHANGE)
+                return match_copy(rv, e, rv->keys, "key", REVIEW_CHANGE, (const FieldCopy[]) {
+                                { "op", &e->op }, { "res", &e->res }, { "auid", &e->auid }, {} });
 
-        if (type == AUDIT_NETFILTER_PKT) {
-                e->agent = match(rv, rv->marks, field_raw(au, "mark"));
-                if (!e->agent)
-                        return 0;
-                e->kind = REVIEW_DENIED_CONNECT;
-                e->daddr = dup_or_null(field_interp(au, "daddr"));
-                e->proto = dup_or_null(field_interp(au, "proto"));
-                return 1;
-        }
+        if (type == AUDIT_NETFILTER_PKT)
+                return match_copy(rv, e, rv->marks, "mark", REVIEW_DENIED_CONNECT, (const FieldCopy[]) {
+                                { "daddr", &e->daddr }, { "proto", &e->proto }, {} });
 
         if (!goto_record(au, AUDIT_SYSCALL))
                 return 0;

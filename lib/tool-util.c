@@ -49,3 +49,72 @@ int tool_load_policy(const char *root, Policy **ret, bool tolerate_bad_agents) {
         *ret = TAKE_PTR(p);
         return PADDOCK_EXIT_OK;
 }
+
+static void log_bad_args(const ToolVerb *v) {
+        if (v->usage)
+                log_error("%s", v->usage);
+        else
+                log_error("Wrong number of arguments for %s; see --help.", v->name);
+}
+
+static const ToolVerb *find_verb(const ToolVerb *verbs, size_t n_verbs, const char *name, char **args) {
+        const ToolVerb *first = NULL;
+
+        for (size_t i = 0; i < n_verbs; i++) {
+                const ToolVerb *v = verbs + i;
+                if (!streq(v->name, name))
+                        continue;
+                if (!v->sub || (args && streq(v->sub, args[0])))
+                        return v;
+                if (!first)
+                        first = v;
+        }
+        if (!first) {
+                log_error("Unknown command \"%s\"; see --help.", name);
+                return NULL;
+        }
+        /* A verb of two words with a missing or unknown second one. */
+        log_bad_args(first);
+        return NULL;
+}
+
+int tool_dispatch_verb(const ToolVerb *verbs, size_t n_verbs, int argc, char *argv[], const char *root) {
+        _cleanup_(policy_freep) Policy *p = NULL;
+        const ToolVerb *v;
+        char **args;
+        size_t n;
+        int r;
+
+        if (argc <= 0) {
+                log_error("Missing command; see --help.");
+                return PADDOCK_EXIT_USAGE;
+        }
+        args = argc > 1 ? argv + 1 : NULL;
+
+        v = find_verb(verbs, n_verbs, argv[0], args);
+        if (!v)
+                return PADDOCK_EXIT_USAGE;
+        if (v->sub)
+                args = args[1] ? args + 1 : NULL;
+
+        n = strv_length(args);
+        if (n < v->min_args || n > v->max_args) {
+                log_bad_args(v);
+                return PADDOCK_EXIT_USAGE;
+        }
+
+        if ((v->flags & TOOL_VERB_ONE_NAME) && args)
+                r = tool_check_names((char *[]) { args[0], NULL });
+        else
+                r = tool_check_names(args);
+        if (r < 0)
+                return PADDOCK_EXIT_USAGE;
+
+        if (v->flags & TOOL_VERB_NO_POLICY)
+                return v->run(NULL, args);
+
+        r = tool_load_policy(root, &p, !(v->flags & TOOL_VERB_ALL_GOOD));
+        if (r != PADDOCK_EXIT_OK)
+                return r;
+        return v->run(p, args);
+}

@@ -452,38 +452,18 @@ static int verb_review(Policy *p, char **names) {
 }
 
 int main(int argc, char *argv[]) {
-        _cleanup_(policy_freep) Policy *p = NULL;
+        static const ToolVerb verbs[] = {
+                { "apply",  .max_args = SIZE_MAX, .flags = TOOL_VERB_ALL_GOOD, .run = verb_apply },
+                { "remove", .min_args = 1, .max_args = SIZE_MAX,
+                  .usage = "remove needs at least one agent name.", .run = verb_remove },
+                { "review", .max_args = SIZE_MAX, .run = verb_review },
+        };
         int r;
 
         log_setup(argv[0]);
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? PADDOCK_EXIT_USAGE : PADDOCK_EXIT_OK;
-        if (optind >= argc) {
-                log_error("Missing command; see --help.");
-                return PADDOCK_EXIT_USAGE;
-        }
-        const char *verb = argv[optind];
-        char **names = optind + 1 < argc ? argv + optind + 1 : NULL;
 
-        if (!streq(verb, "apply") && !streq(verb, "remove") && !streq(verb, "review")) {
-                log_error("Unknown command \"%s\"; see --help.", verb);
-                return PADDOCK_EXIT_USAGE;
-        }
-        if (streq(verb, "remove") && !names) {
-                log_error("remove needs at least one agent name.");
-                return PADDOCK_EXIT_USAGE;
-        }
-        if (tool_check_names(names) < 0)
-                return PADDOCK_EXIT_USAGE;
-
-        r = tool_load_policy(arg_root, &p, !streq(verb, "apply"));
-        if (r != PADDOCK_EXIT_OK)
-                return r;
-
-        if (streq(verb, "apply"))
-                return verb_apply(p, names);
-        if (streq(verb, "remove"))
-                return verb_remove(p, names);
-        return verb_review(p, names);
+        return tool_dispatch_verb(verbs, ELEMENTSOF(verbs), argc - optind, argv + optind, arg_root);
 }

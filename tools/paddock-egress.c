@@ -199,7 +199,7 @@ static int apply_state(NftContext *n, const Policy *p, const EgressState *s, boo
         return 1;
 }
 
-static int verb_apply(Policy *p) {
+static int verb_apply(Policy *p, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
         _cleanup_(egress_state_done) EgressState s = {};
         _cleanup_strv_free_ char **warnings = NULL;
@@ -244,7 +244,7 @@ static int verb_remove(Policy *p, char **names) {
         return r < 0 ? PADDOCK_EXIT_FAILURE : PADDOCK_EXIT_OK;
 }
 
-static int verb_refresh(Policy *p) {
+static int verb_refresh(Policy *p, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
         _cleanup_(egress_state_done) EgressState s = {};
         _cleanup_free_ char *cmds = NULL, *err = NULL;
@@ -268,7 +268,8 @@ static int verb_refresh(Policy *p) {
         return PADDOCK_EXIT_OK;
 }
 
-static int verb_check(const char *name) {
+static int verb_check(Policy *p, char **args) {
+        const char *name = args[0];
         _cleanup_(nft_closep) NftContext *n = NULL;
         int r;
 
@@ -303,7 +304,7 @@ static void print_destination(const EgressAllow *e, FILE *f) {
         fputs(e->protocols == EGRESS_UDP ? "/udp" : "/tcp", f);
 }
 
-static int verb_show(Policy *p) {
+static int verb_show(Policy *p, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
         _cleanup_(egress_state_done) EgressState s = {};
         _cleanup_(egress_live_done) EgressLive live = {};
@@ -554,7 +555,8 @@ static int add_target(ProbeTarget **l, size_t *n, const IPPrefix *a, uint16_t po
         return 0;
 }
 
-static int verb_probe(Policy *p, const char *name) {
+static int verb_probe(Policy *p, char **args) {
+        const char *name = args[0];
         _cleanup_(egress_state_done) EgressState s = {};
         ProbeTarget *targets = NULL;
         size_t n = 0;
@@ -711,7 +713,7 @@ static int reload_and_apply(NftContext *n, Policy **p, EgressState *s, bool forc
         return 0;
 }
 
-static int verb_watch(Policy *initial) {
+static int verb_watch(Policy *initial, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
         _cleanup_(egress_state_done) EgressState s = {};
         Policy *p = NULL;
@@ -775,60 +777,22 @@ static int verb_watch(Policy *initial) {
 }
 
 int main(int argc, char *argv[]) {
-        _cleanup_(policy_freep) Policy *p = NULL;
+        static const ToolVerb verbs[] = {
+                { "apply",   .flags = TOOL_VERB_ALL_GOOD, .run = verb_apply },
+                { "remove",  .min_args = 1, .max_args = SIZE_MAX, .run = verb_remove },
+                { "show",    .run = verb_show },
+                { "probe",   .min_args = 1, .max_args = 1, .run = verb_probe },
+                /* check runs before every agent start: it reads no files. */
+                { "check",   .min_args = 1, .max_args = 1, .flags = TOOL_VERB_NO_POLICY, .run = verb_check },
+                { "refresh", .run = verb_refresh },
+                { "watch",   .run = verb_watch },
+        };
         int r;
 
         log_setup(argv[0]);
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? PADDOCK_EXIT_USAGE : PADDOCK_EXIT_OK;
-        if (optind >= argc) {
-                log_error("Missing command; see --help.");
-                return PADDOCK_EXIT_USAGE;
-        }
-        const char *verb = argv[optind];
-        char **args = optind + 1 < argc ? argv + optind + 1 : NULL;
-        size_t n_args = strv_length(args);
 
-        static const struct {
-                const char *verb;
-                size_t min, max;
-        } verbs[] = {
-                { "apply", 0, 0 }, { "remove", 1, SIZE_MAX }, { "show", 0, 0 }, { "probe", 1, 1 },
-                { "check", 1, 1 }, { "refresh", 0, 0 }, { "watch", 0, 0 },
-        };
-        size_t v;
-        for (v = 0; v < ELEMENTSOF(verbs); v++)
-                if (streq(verbs[v].verb, verb))
-                        break;
-        if (v == ELEMENTSOF(verbs)) {
-                log_error("Unknown command \"%s\"; see --help.", verb);
-                return PADDOCK_EXIT_USAGE;
-        }
-        if (n_args < verbs[v].min || n_args > verbs[v].max) {
-                log_error("Wrong number of arguments for %s; see --help.", verb);
-                return PADDOCK_EXIT_USAGE;
-        }
-        if (tool_check_names(args) < 0)
-                return PADDOCK_EXIT_USAGE;
-
-        /* check runs before every agent start: it reads no files. */
-        if (streq(verb, "check"))
-                return verb_check(args[0]);
-
-        r = tool_load_policy(arg_root, &p, !streq(verb, "apply"));
-        if (r != PADDOCK_EXIT_OK)
-                return r;
-
-        if (streq(verb, "apply"))
-                return verb_apply(p);
-        if (streq(verb, "remove"))
-                return verb_remove(p, args);
-        if (streq(verb, "show"))
-                return verb_show(p);
-        if (streq(verb, "probe"))
-                return verb_probe(p, args[0]);
-        if (streq(verb, "refresh"))
-                return verb_refresh(p);
-        return verb_watch(p);
+        return tool_dispatch_verb(verbs, ELEMENTSOF(verbs), argc - optind, argv + optind, arg_root);
 }

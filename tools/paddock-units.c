@@ -386,7 +386,8 @@ static int verb_remove(Policy *p, char **names) {
         return ret;
 }
 
-static int verb_credential_set(Policy *p, const char *name, const char *key) {
+static int verb_credential_set(Policy *p, char **args) {
+        const char *name = args[0], *key = args[1];
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *data = NULL, *user = NULL, *fields = NULL, *unit = NULL, *message = NULL;
         size_t size = 0;
@@ -465,7 +466,8 @@ static int verb_credential_set(Policy *p, const char *name, const char *key) {
         return PADDOCK_EXIT_OK;
 }
 
-static int verb_credential_list(Policy *p, const char *name) {
+static int verb_credential_list(Policy *p, char **args) {
+        const char *name = args[0];
         CredentialInfo *l = NULL;
         size_t n = 0;
         const Agent *a = find_agent_or_log(p, name);
@@ -531,57 +533,27 @@ static int verb_credential_list(Policy *p, const char *name) {
         return PADDOCK_EXIT_OK;
 }
 
+#define CREDENTIAL_USAGE "Usage: credential set NAME KEY | credential list NAME"
+
 int main(int argc, char *argv[]) {
-        _cleanup_(policy_freep) Policy *p = NULL;
+        /* Only apply needs every file to be good; the rest work on the
+         * agents that are. */
+        static const ToolVerb verbs[] = {
+                { "render", .max_args = SIZE_MAX, .run = verb_render },
+                { "apply",  .max_args = SIZE_MAX, .flags = TOOL_VERB_ALL_GOOD, .run = verb_apply },
+                { "remove", .min_args = 1, .max_args = SIZE_MAX,
+                  .usage = "remove needs at least one agent name.", .run = verb_remove },
+                { "credential", "set", .min_args = 2, .max_args = 2, .usage = CREDENTIAL_USAGE,
+                  .flags = TOOL_VERB_ONE_NAME, .run = verb_credential_set },
+                { "credential", "list", .min_args = 1, .max_args = 1, .usage = CREDENTIAL_USAGE,
+                  .flags = TOOL_VERB_ONE_NAME, .run = verb_credential_list },
+        };
         int r;
 
         log_setup(argv[0]);
         r = parse_argv(argc, argv);
         if (r <= 0)
                 return r < 0 ? PADDOCK_EXIT_USAGE : PADDOCK_EXIT_OK;
-        if (optind >= argc) {
-                log_error("Missing command; see --help.");
-                return PADDOCK_EXIT_USAGE;
-        }
 
-        const char *verb = argv[optind];
-        char **args = optind + 1 < argc ? argv + optind + 1 : NULL;
-        bool credential = streq(verb, "credential");
-
-        if (!streq(verb, "render") && !streq(verb, "apply") && !streq(verb, "remove") && !credential) {
-                log_error("Unknown command \"%s\"; see --help.", verb);
-                return PADDOCK_EXIT_USAGE;
-        }
-        if (streq(verb, "remove") && !args) {
-                log_error("remove needs at least one agent name.");
-                return PADDOCK_EXIT_USAGE;
-        }
-        if (credential) {
-                size_t n = strv_length(args);
-                if (n < 2 || (streq(args[0], "set") && n != 3) || (streq(args[0], "list") && n != 2) ||
-                    (!streq(args[0], "set") && !streq(args[0], "list"))) {
-                        log_error("Usage: credential set NAME KEY | credential list NAME");
-                        return PADDOCK_EXIT_USAGE;
-                }
-                r = tool_check_names((char *[]) { args[1], NULL });
-        } else
-                r = tool_check_names(args);
-        if (r < 0)
-                return PADDOCK_EXIT_USAGE;
-
-        /* Only apply needs every file to be good; the rest work on the
-         * agents that are. */
-        r = tool_load_policy(arg_root, &p, !streq(verb, "apply"));
-        if (r != PADDOCK_EXIT_OK)
-                return r;
-
-        if (streq(verb, "render"))
-                return verb_render(p, args);
-        if (streq(verb, "apply"))
-                return verb_apply(p, args);
-        if (streq(verb, "remove"))
-                return verb_remove(p, args);
-        if (streq(args[0], "set"))
-                return verb_credential_set(p, args[1], args[2]);
-        return verb_credential_list(p, args[1]);
+        return tool_dispatch_verb(verbs, ELEMENTSOF(verbs), argc - optind, argv + optind, arg_root);
 }
