@@ -31,6 +31,30 @@ typedef struct JobWait {
         bool done;
 } JobWait;
 
+/* Process bus messages until w is done; 0 when the job's result is
+ * "done", -EIO otherwise, the result in *ret_result. */
+static int job_wait(sd_bus *bus, JobWait *w, char **ret_result) {
+        int r;
+
+        while (!w->done) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0)
+                        return r;
+        }
+        r = w->result && streq(w->result, "done") ? 0 : -EIO;
+        if (ret_result)
+                *ret_result = w->result;
+        else
+                free(w->result);
+        w->result = NULL;
+        return r;
+}
+
 static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *ret_error) {
         JobWait *w = userdata;
         const char *path, *unit, *result;
@@ -68,26 +92,10 @@ int bus_wait_for_job(sd_bus *bus, const char *job_path, char **ret_result) {
                 }
         }
 
-        while (!w.done) {
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        return r;
-                if (r > 0)
-                        continue;
-                r = sd_bus_wait(bus, UINT64_MAX);
-                if (r < 0)
-                        return r;
-        }
-        r = w.result && streq(w.result, "done") ? 0 : -EIO;
-        if (ret_result)
-                *ret_result = w.result;
-        else
-                free(w.result);
-        return r;
+        return job_wait(bus, &w, ret_result);
 }
 
-int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_job, char **ret_result) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         JobWait w = {};
@@ -99,34 +107,33 @@ int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_r
         r = sd_bus_match_signal(bus, &slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved", on_job_removed, &w);
         if (r < 0)
                 return r;
-
-        r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, method, &error, &reply, "ss", unit, "replace");
-        if (r < 0) {
-                if (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ||
-                    sd_bus_error_has_name(&error, "org.freedesktop.systemd1.LoadFailed"))
-                        return -ENOENT;
+        r = sd_bus_call(bus, m, 0, error, &reply);
+        if (r < 0)
                 return r;
-        }
         r = sd_bus_message_read(reply, "o", &path);
         if (r < 0)
                 return r;
+        if (ret_job && !(*ret_job = strdup(path)))
+                return -ENOMEM;
         w.path = path;
+        return job_wait(bus, &w, ret_result);
+}
 
-        while (!w.done) {
-                r = sd_bus_process(bus, NULL);
-                if (r < 0)
-                        return r;
-                if (r > 0)
-                        continue;
-                r = sd_bus_wait(bus, UINT64_MAX);
-                if (r < 0)
-                        return r;
-        }
-        r = w.result && streq(w.result, "done") ? 0 : -EIO;
-        if (ret_result)
-                *ret_result = w.result;
-        else
-                free(w.result);
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, method);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return r;
+        r = bus_call_job(bus, m, &error, NULL, ret_result);
+        if (r < 0 && (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ||
+                      sd_bus_error_has_name(&error, "org.freedesktop.systemd1.LoadFailed")))
+                return -ENOENT;
         return r;
 }
 

@@ -22,6 +22,12 @@ int bus_daemon_reload(sd_bus *bus);
  * *ret_result, if not NULL) otherwise. */
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, char **ret_result);
 
+/* Call m, a manager method that returns a job (StartUnit,
+ * StartTransientUnit...), and wait for the job to finish: 0 when its
+ * result is "done", -EIO with the result in *ret_result otherwise. The
+ * job's object path in *ret_job, if not NULL. */
+int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_job, char **ret_result);
+
 /* Wait for the job at job_path to be removed; its result in *ret_result. */
 int bus_wait_for_job(sd_bus *bus, const char *job_path, char **ret_result);
 

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <unistd.h>
@@ -9,20 +12,11 @@
 #include "confine.h"
 #include "strv.h"
 #include "syscall-groups.h"
+#include "validate.h"
 
 static void seccomp_releasep(scmp_filter_ctx *c) {
         if (*c)
                 seccomp_release(*c);
-}
-
-static int errno_from_name(const char *s) {
-        static const struct { const char *name; int value; } table[] = {
-                { "EPERM", EPERM }, { "EACCES", EACCES }, { "ENOSYS", ENOSYS },
-        };
-        for (size_t i = 0; i < ELEMENTSOF(table); i++)
-                if (streq(s, table[i].name))
-                        return table[i].value;
-        return -EINVAL;
 }
 
 /* Every name of the words of a SystemCallFilter= directive: groups expanded,
@@ -55,7 +49,7 @@ int confine_seccomp_build(const Sandbox *s, scmp_filter_ctx *ret) {
         for (size_t i = 0; i < s->n; i++) {
                 const SandboxDirective *d = &s->d[i];
                 if (streq(d->name, "SystemCallErrorNumber")) {
-                        e = errno_from_name(d->s);
+                        e = sandbox_errno_from_name(d->s);
                         if (e < 0)
                                 return e;
                 }
@@ -159,5 +153,125 @@ int confine_self(const Confinement *c) {
                 if (r < 0)
                         return r;
         }
+        return 0;
+}
+
+static int collect_paths(const Sandbox *s, char ***ret_rw, char ***ret_ro) {
+        _cleanup_strv_free_ char **rw = NULL, **ro = NULL;
+
+        for (size_t i = 0; i < s->n; i++) {
+                const SandboxDirective *d = &s->d[i];
+                if (streq(d->name, "StateDirectory")) {
+                        STRV_FOREACH(p, d->strv)
+                                if (strv_extendf(&rw, "/var/lib/%s", *p) < 0)
+                                        return -ENOMEM;
+                } else if (streq(d->name, "ReadWritePaths") || streq(d->name, "ReadOnlyPaths")) {
+                        char ***l = streq(d->name, "ReadWritePaths") ? &rw : &ro;
+                        STRV_FOREACH(p, d->strv)
+                                if (strv_extend(l, *p) < 0)
+                                        return -ENOMEM;
+                }
+        }
+        *ret_rw = TAKE_PTR(rw);
+        *ret_ro = TAKE_PTR(ro);
+        return 0;
+}
+
+int confine_writable_paths(const Sandbox *s, char ***ret) {
+        _cleanup_strv_free_ char **rw = NULL, **ro = NULL, **w = NULL;
+        int r = collect_paths(s, &rw, &ro);
+
+        if (r < 0)
+                return r;
+        /* A path both writable and read-only is read-only: the state
+         * directory in the read-only and draft stages. Below a writable
+         * path, a read-only one stays read-only, and the other way round
+         * (drafts below the read-only state directory): the deeper wins. */
+        STRV_FOREACH(p, rw)
+                if (!strv_contains(ro, *p) && strv_extend(&w, *p) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(w);
+        return 0;
+}
+
+static int mount_tmpfs(const char *path, unsigned long flags, const char *options) {
+        if (access(path, F_OK) < 0)
+                return errno == ENOENT ? 0 : -errno;
+        return RET_NERRNO(mount("tmpfs", path, "tmpfs", flags, options));
+}
+
+static int set_read_only(const char *path, bool ro, unsigned flags) {
+        struct mount_attr attr = {
+                .attr_set = ro ? MOUNT_ATTR_RDONLY : 0,
+                .attr_clr = ro ? 0 : MOUNT_ATTR_RDONLY,
+        };
+        return RET_NERRNO(mount_setattr(AT_FDCWD, path, flags, &attr, sizeof attr));
+}
+
+int confine_namespaces(const Sandbox *s) {
+        _cleanup_strv_free_ char **w = NULL, **bound = NULL;
+        const SandboxDirective *d;
+        int r;
+
+        d = sandbox_find(s, "PrivateNetwork");
+        if (d && d->b && unshare(CLONE_NEWNET) < 0)
+                return -errno;
+
+        _cleanup_strv_free_ char **rw = NULL, **ro = NULL;
+        r = confine_writable_paths(s, &w);
+        if (r >= 0)
+                r = collect_paths(s, &rw, &ro);
+        if (r < 0)
+                return r;
+        if (unshare(CLONE_NEWNS) < 0)
+                return -errno;
+        /* Nothing done here reaches the host's mount table. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+                return -errno;
+
+        /* Each writable path its own mount, so that it can stay writable
+         * when everything else is made read-only. A missing path is
+         * skipped, as systemd's "-" prefix does. */
+        STRV_FOREACH(p, w) {
+                if (mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0) {
+                        if (errno == ENOENT)
+                                continue;
+                        return -errno;
+                }
+                if (strv_extend(&bound, *p) < 0)
+                        return -ENOMEM;
+        }
+        /* Read-only paths below a writable one: mounts of their own, which
+         * the pass below makes read-only and nothing makes writable again. */
+        STRV_FOREACH(p, ro) {
+                bool below = false;
+                STRV_FOREACH(q, bound)
+                        below = below || (path_startswith_dir(*p, *q) && !streq(*p, *q));
+                if (below && mount(*p, *p, NULL, MS_BIND | MS_REC, NULL) < 0 && errno != ENOENT)
+                        return -errno;
+        }
+        r = set_read_only("/", true, AT_RECURSIVE);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(p, bound) {
+                r = set_read_only(*p, false, 0);
+                if (r < 0)
+                        return r;
+        }
+
+        d = sandbox_find(s, "ProtectHome");
+        if (d && !streq(d->s, "no"))
+                FOREACH_STRING(p, "/home", "/root", "/run/user") {
+                        r = mount_tmpfs(p, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=000");
+                        if (r < 0)
+                                return r;
+                }
+        d = sandbox_find(s, "PrivateTmp");
+        if (d && d->b)
+                FOREACH_STRING(p, "/tmp", "/var/tmp", "/dev/shm") {
+                        r = mount_tmpfs(p, MS_NOSUID | MS_NODEV, "mode=1777");
+                        if (r < 0)
+                                return r;
+                }
         return 0;
 }

@@ -32,3 +32,16 @@ typedef struct Confinement {
  * cleared, then the seccomp filter loaded. Returns -errno; the process is
  * then in an undefined state and must exit. */
 int confine_self(const Confinement *c);
+
+/* The file system and network the sandbox describes, for a process about
+ * to be confined, as root: a mount namespace in which everything is read
+ * only but what the sandbox lets it write (StateDirectory= and
+ * ReadWritePaths= not also in ReadOnlyPaths=: this is how stages act),
+ * with ProtectHome= (empty, inaccessible /home, /root, /run/user) and
+ * PrivateTmp= (fresh /tmp, /var/tmp, /dev/shm); and a network namespace
+ * of its own (no interfaces up) for PrivateNetwork=. */
+int confine_namespaces(const Sandbox *s);
+
+/* The paths the sandbox lets the task write (absolute), for the above and
+ * for tests. */
+int confine_writable_paths(const Sandbox *s, char ***ret);

@@ -79,6 +79,26 @@ static const char *field_raw(auparse_state_t *au, const char *name) {
         return NULL;
 }
 
+/* A number, bare or in the quotes paddock's own records put around it;
+ * "unset" (4294967295) is no number. */
+static int field_u32(auparse_state_t *au, const char *name, uint64_t *ret) {
+        const char *raw = field_raw(au, name);
+        char buf[16];
+        size_t n;
+
+        if (!raw)
+                return -ENOENT;
+        n = strlen(raw);
+        if (n >= 2 && raw[0] == '"' && raw[n - 1] == '"') {
+                if (n - 2 >= sizeof buf)
+                        return -EINVAL;
+                memcpy(buf, raw + 1, n - 2);
+                buf[n - 2] = 0;
+                raw = buf;
+        }
+        return parse_decimal(raw, 0, UINT32_MAX - 1, ret);
+}
+
 /* ... and interpreted (hex decoded, numbers named). */
 static const char *field_interp(auparse_state_t *au, const char *name) {
         return field_raw(au, name) ? auparse_interpret_field(au) : NULL;
@@ -206,9 +226,10 @@ static int classify(Review *rv, Event *e) {
                 e->res = dup_or_null(field_interp(au, "res"));
                 e->auid = dup_or_null(field_interp(au, "auid"));
                 e->uid = dup_or_null(field_interp(au, "uid"));
-                const char *ses = field_raw(au, "ses");
+                /* A task's own session, when paddock-run sent the record
+                 * from outside it (tasks under systemd); else the record's. */
                 uint64_t v;
-                if (ses && parse_decimal(ses, 0, UINT32_MAX - 1, &v) >= 0) {
+                if (field_u32(au, "task-ses", &v) >= 0 || field_u32(au, "ses", &v) >= 0) {
                         e->ses = (unsigned) v;
                         e->has_ses = true;
                 }
@@ -246,10 +267,9 @@ static int classify(Review *rv, Event *e) {
         e->exit_ = dup_or_null(exit_raw ? auparse_interpret_field(au) : NULL);
         e->auid = dup_or_null(field_interp(au, "auid"));
         e->uid = dup_or_null(field_interp(au, "uid"));
-        const char *ses = field_raw(au, "ses");
         uint64_t v;
         /* 4294967295: no session (auid unset). */
-        if (ses && parse_decimal(ses, 0, UINT32_MAX - 1, &v) >= 0) {
+        if (field_u32(au, "ses", &v) >= 0) {
                 e->ses = (unsigned) v;
                 e->has_ses = true;
                 const char *t = task_of_ses(rv, e->ses);
@@ -308,10 +328,14 @@ static bool wanted(const Review *rv, const Event *e, const au_event_t *ts) {
                         return false;
                 const char *raw;
                 auparse_first_record(rv->au);
+                uint64_t v;
+                /* A task's records name its human, whoever started it. */
+                if ((e->kind == REVIEW_TASK_START || e->kind == REVIEW_TASK_END) &&
+                    field_u32(rv->au, "human-uid", &v) >= 0)
+                        return (uid_t) v == o->auid;
                 raw = e->kind == REVIEW_DENIED_CONNECT ? NULL : field_raw(rv->au, "auid");
                 if (!raw && e->kind != REVIEW_DENIED_CONNECT && goto_record(rv->au, AUDIT_SYSCALL))
                         raw = field_raw(rv->au, "auid");
-                uint64_t v;
                 if (!raw || parse_decimal(raw, 0, UINT32_MAX, &v) < 0 || (uid_t) v != o->auid)
                         return false;
         }

@@ -55,11 +55,15 @@ static int add_bool(Sandbox *s, const char *name, bool b) {
         return 0;
 }
 
-static int add_string(Sandbox *s, const char *name, const char *value) {
-        SandboxDirective *d = add(s, name, SBX_STRING);
+static int add_typed_string(Sandbox *s, const char *name, SandboxType type, const char *value) {
+        SandboxDirective *d = add(s, name, type);
         if (!d || !(d->s = strdup(value)))
                 return -ENOMEM;
         return 0;
+}
+
+static int add_string(Sandbox *s, const char *name, const char *value) {
+        return add_typed_string(s, name, SBX_STRING, value);
 }
 
 static int add_u64(Sandbox *s, const char *name, SandboxType type, uint64_t u) {
@@ -181,6 +185,16 @@ static int add_credentials(Sandbox *s, const Agent *a, const SandboxOptions *o) 
         return 0;
 }
 
+int sandbox_errno_from_name(const char *s) {
+        static const struct { const char *name; int value; } table[] = {
+                { "EPERM", EPERM }, { "EACCES", EACCES }, { "ENOSYS", ENOSYS },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (streq(s, table[i].name))
+                        return table[i].value;
+        return -EINVAL;
+}
+
 int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sandbox **ret) {
         _cleanup_(sandbox_freep) Sandbox *s = calloc(1, sizeof(Sandbox));
         _cleanup_free_ char *user = NULL, *state = NULL, *state_rel = NULL, *drafts = NULL;
@@ -197,29 +211,32 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
         r = agent_loosenings(a, &s->loosenings);
         if (r < 0)
                 return r;
-        /* No network at all without [Egress]; in the read-only stage, none
-         * unless some destination is marked as a read (AllowRead=). */
-        bool any_read = false;
+        /* No network at all without [Egress]. In the read-only stage, the
+         * network only when every destination is marked as a read
+         * (AllowRead=): the egress fence is per uid, so a task that shares
+         * the agent's uid reaches all of the agent's destinations or none. */
+        bool all_read = true;
         for (size_t i = 0; i < a->n_allow; i++)
-                any_read = any_read || a->allow[i].read;
-        s->offline = a->n_allow == 0 || (o->stage == STAGE_READ_ONLY && !any_read);
+                all_read = all_read && a->allow[i].read;
+        s->offline = a->n_allow == 0 || (o->stage == STAGE_READ_ONLY && !all_read);
 
         /* Identity and command. */
 #define TRY(x) do { r = (x); if (r < 0) return r; } while (0)
         TRY(add_string(s, "User", user));
         TRY(add_string(s, "Group", user));
+        /* Fail closed: refuse to start while the agent's egress fence is not
+         * loaded. "+": the check runs as root, unsandboxed, but in the unit's
+         * network namespace, which is why an offline agent, whose fence is
+         * PrivateNetwork=, has no such check. */
+        if (!s->offline) {
+                SandboxDirective *d = add(s, "ExecStartPre", SBX_EXEC);
+                if (!d || strv_extend(&d->strv, PADDOCK_TOOLDIR "/paddock-egress") < 0 ||
+                    strv_extend(&d->strv, "check") < 0 || strv_extend(&d->strv, a->name) < 0)
+                        return -ENOMEM;
+                d->privileged = true;
+        }
+        /* A task's command is the launcher's to add. */
         if (!o->task) {
-                /* Fail closed: refuse to start while the agent's egress fence
-                 * is not loaded. "+": the check runs as root, unsandboxed, but
-                 * in the unit's network namespace, which is why an offline
-                 * agent, whose fence is PrivateNetwork=, has no such check. */
-                if (!s->offline) {
-                        SandboxDirective *d = add(s, "ExecStartPre", SBX_EXEC);
-                        if (!d || strv_extend(&d->strv, PADDOCK_TOOLDIR "/paddock-egress") < 0 ||
-                            strv_extend(&d->strv, "check") < 0 || strv_extend(&d->strv, a->name) < 0)
-                                return -ENOMEM;
-                        d->privileged = true;
-                }
                 if (a->exec_start) {
                         char **argv = strv_copy(a->exec_start);
                         if (!argv)
@@ -291,7 +308,7 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
         TRY(add_u64(s, "AmbientCapabilities", SBX_CAPS, a->capabilities));
         TRY(add_words(s, "SystemCallFilter", SBX_SYSCALLS, true, "@system-service"));
         TRY(add_words(s, "SystemCallFilter", SBX_SYSCALLS, false, "@privileged @resources"));
-        TRY(add_string(s, "SystemCallErrorNumber", "EPERM"));
+        TRY(add_typed_string(s, "SystemCallErrorNumber", SBX_ERRNO, "EPERM"));
         TRY(add_words(s, "SystemCallArchitectures", SBX_STRV, false, "native"));
 
         /* File system, devices, kernel. */
@@ -303,7 +320,10 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
         /* Capabilities granted inside a user namespace are worth nothing
          * against the host's network or files: an agent that asks for one
          * runs without PrivateUsers=. */
-        TRY(add_bool(s, "PrivateUsers", a->capabilities == 0));
+        /* A task, too: in a user namespace the human's uid is not mapped, so
+         * the task could not take it as its login uid (the kernel refuses),
+         * and every record it causes would lose the human. */
+        TRY(add_bool(s, "PrivateUsers", a->capabilities == 0 && !o->task));
         TRY(add_bool(s, "ProtectKernelTunables", true));
         TRY(add_bool(s, "ProtectKernelModules", true));
         TRY(add_bool(s, "ProtectKernelLogs", true));

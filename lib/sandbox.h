@@ -65,6 +65,9 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
 
 const SandboxDirective *sandbox_find(const Sandbox *s, const char *name);
 
+/* The number of an errno name SystemCallErrorNumber= may take. */
+int sandbox_errno_from_name(const char *s);
+
 /* "agent-NAME.service" */
 char *agent_unit_name(const char *name);
 

@@ -25,3 +25,11 @@ bool strv_equal(char * const *a, char * const *b);
 void strv_sort(char **l);
 
 #define STRV_FOREACH(s, l) for (char * const *s = (l); s && *s; s++)
+
+/* A NULL-terminated list of string literals, on the stack. */
+#define STRV_MAKE(...) ((char * const[]) { __VA_ARGS__, NULL })
+
+/* Each of a list of string literals. */
+#define FOREACH_STRING(x, ...)                                                  \
+        for (const char *x, * const *_l_ = (const char * const[]) { __VA_ARGS__, NULL }; \
+             (x = *_l_); _l_++)

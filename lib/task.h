@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* What a task is made of, apart from its sandbox: the human it acts for,
+ * the kernel's login uid and audit session, its unit name and records. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "agent.h"
+#include "macro.h"
+
+#define LOGINUID_UNSET ((uid_t) -1)
+#define SESSION_UNSET 4294967295U
+
+/* A human given as a login name (looked up through NSS; -ESRCH when no
+ * such user) or as a number (taken as a uid; its name, if it has one, is
+ * looked up). *ret_name is NULL for a uid without a name. */
+int task_human_resolve(const char *spec, uid_t *ret_uid, char **ret_name);
+
+/* The kernel's login uid (auid) and audit session of a process (0: self).
+ * LOGINUID_UNSET and SESSION_UNSET when not set. */
+int loginuid_get(pid_t pid, uid_t *ret);
+int audit_session_get(pid_t pid, unsigned *ret);
+
+/* Set our own login uid. The kernel allows it without privilege while it
+ * is unset and gives the process a new audit session; changing a set one
+ * needs CAP_AUDIT_CONTROL and is refused when login uids are immutable. */
+int loginuid_set(uid_t uid);
+
+/* "agent-NAME@TASK.service": an instance name, so it can never be the
+ * name of an agent's own unit. */
+char *task_unit_name(const char *agent, const char *task);
+
+typedef struct Task {
+        const char *agent;              /* NAME */
+        const char *acct;               /* agent-NAME */
+        uid_t uid;                      /* the agent's */
+        gid_t gid;
+        const char *home, *shell;       /* from the agent's passwd entry */
+        const char *id;                 /* the task id */
+        uid_t human_uid;
+        const char *human;              /* login name; NULL for a bare uid */
+        Stage stage;
+        char **argv;
+        unsigned ses;                   /* the task's audit session, once known */
+} Task;
+
+/* STATE/drafts, the one place a draft-stage task may write: made if
+ * missing, owned by the agent, mode 0700. The state directory is the
+ * agent's own, so nothing in it is followed: a "drafts" that is not a
+ * directory of the agent's is refused (-ENOTDIR, -EPERM). */
+int task_drafts_dir(const char *state, uid_t uid, gid_t gid);
+
+/* The task's environment, besides what systemd sets itself (HOME, USER,
+ * LOGNAME, SHELL): PADDOCK_AGENT, PADDOCK_TASK, PADDOCK_STAGE and
+ * PADDOCK_ON_BEHALF_OF. */
+int task_environment(const Task *t, char ***ret);
+
+/* USER_START or USER_END of a task, acct= the agent user; extra, if not
+ * NULL, holds more encoded fields ("exit=0", "reason=..."). */
+int task_audit(const Task *t, int type, const char *extra, bool success);
+
+/* The fields of a task's USER_START and USER_END records, encoded:
+ * task=ID human=NAME human-uid=N stage=S [task-ses=N]. */
+int task_record_fields(const char *task, const char *human, uid_t human_uid,
+                       Stage stage, unsigned task_ses, char **ret);
