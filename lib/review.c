@@ -465,6 +465,27 @@ static int setup_lists(Review *rv) {
         return 0;
 }
 
+static int prescan_tasks(Review *rv) {
+        auparse_state_t *main_au = rv->au;
+
+        rv->au = rv->o->input ? auparse_init(AUSOURCE_FILE, rv->o->input) : auparse_init(AUSOURCE_LOGS, NULL);
+        if (!rv->au) {
+                rv->au = main_au;
+                return -errno;
+        }
+        if (ausearch_add_item(rv->au, "type", "=", "USER_START", AUSEARCH_RULE_CLEAR) == 0 &&
+            ausearch_set_stop(rv->au, AUSEARCH_STOP_EVENT) == 0)
+                while (ausearch_next_event(rv->au) > 0) {
+                        _cleanup_(event_done) Event e = {};
+                        (void) classify(rv, &e);
+                        if (auparse_next_event(rv->au) <= 0)
+                                break;
+                }
+        auparse_destroy(rv->au);
+        rv->au = main_au;
+        return 0;
+}
+
 int review_run(const ReviewOptions *o, FILE *out) {
         Review rv = { .o = o, .out = out };
         int r;
@@ -481,6 +502,15 @@ int review_run(const ReviewOptions *o, FILE *out) {
         if (!rv.au) {
                 r = -errno;
                 goto finish;
+        }
+
+        /* A task's kernel events may come before its USER_START (under
+         * systemd the task runs before paddock-run hears it did): learn
+         * every task's session first, where the input can be read twice. */
+        if (!o->input || !streq(o->input, "-")) {
+                r = prescan_tasks(&rv);
+                if (r < 0)
+                        goto finish;
         }
 
         while (auparse_next_event(rv.au) > 0) {

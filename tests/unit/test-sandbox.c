@@ -134,13 +134,27 @@ int main(void) {
                 ASSERT_OK(sandbox_build(a, c, &(SandboxOptions) { .stage = STAGE_READ_ONLY, .task = true }, &ro));
                 ASSERT_TRUE(sandbox_find(ro, "ReadWritePaths") == NULL);
                 ASSERT_STREQ(value(ro, "ReadOnlyPaths"), "-/srv/in -/var/lib/paddock/agents/st");
-                ASSERT_FALSE(ro->offline);              /* it has a read destination */
+                /* Not every destination is a read: the uid's fence would let
+                 * the task reach them all, so no network. */
+                ASSERT_TRUE(ro->offline);
                 ASSERT_OK(sandbox_build(a, c, &(SandboxOptions) { .stage = STAGE_DRAFT, .task = true }, &dr));
                 ASSERT_STREQ(value(dr, "ReadWritePaths"), "-/var/lib/paddock/agents/st/drafts");
                 ASSERT_STREQ(value(dr, "ReadOnlyPaths"), "-/srv/in -/var/lib/paddock/agents/st");
                 ASSERT_OK(sandbox_build(a, c, &(SandboxOptions) { .stage = STAGE_FULL, .task = true }, &fu));
                 ASSERT_STREQ(value(fu, "ReadWritePaths"), "-/srv/out");
                 ASSERT_TRUE(sandbox_find(fu, "ExecStart") == NULL);
+                /* A task keeps the egress check, and has no user namespace. */
+                ASSERT_TRUE(sandbox_find(fu, "ExecStartPre") != NULL);
+                ASSERT_FALSE(sandbox_find(fu, "PrivateUsers")->b);
+        }
+        {
+                /* Read-only, every destination a read: the network stays. */
+                _cleanup_(agent_freep) Agent *a = parse(c, "rr",
+                        "[Agent]\nOwner=alice\n[Egress]\nAllowRead=r.example:443\n");
+                _cleanup_(sandbox_freep) Sandbox *ro = NULL;
+                ASSERT_TRUE(a != NULL);
+                ASSERT_OK(sandbox_build(a, c, &(SandboxOptions) { .stage = STAGE_READ_ONLY, .task = true }, &ro));
+                ASSERT_FALSE(ro->offline);
         }
         {
                 /* Read-only without any read destination: no network at all. */
