@@ -1,0 +1,80 @@
+#!/bin/bash
+# paddock-run in a real, booted systemd: the task is a transient unit with
+# the agent's sandbox (the same properties and the same systemd-analyze
+# security findings as the agent's own unit, but for PrivateUsers=), runs
+# as the agent under the human's login uid with no capabilities,
+# no_new_privs and the seccomp filter; --wait returns its status; stages
+# hold; a stage above MaxStage= is refused.
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/system/lib-nspawn.sh"
+ns_require
+C=run-$$
+trap 'ns_stop $C' EXIT
+ns_boot "$C" || skip_all "systemd-nspawn cannot boot a container on this host"
+R=$NS_ROOT
+
+mkdir -p "$R/etc/paddock/agents.d" "$R/srv/out"
+cat >"$R/etc/paddock/agents.d/tk.agent" <<'A'
+[Agent]
+Owner=alice
+MaxStage=draft
+[Service]
+ExecStart=/bin/sleep infinity
+ReadWritePaths=/srv/out
+A
+# The same agent without a MaxStage=, for comparing at the full stage.
+sed '/^MaxStage=/d' "$R/etc/paddock/agents.d/tk.agent" >"$R/etc/paddock/agents.d/tf.agent"
+ns "$C" useradd -u 1234 -m alice
+ns "$C" paddock-users -q apply
+ns "$C" systemctl daemon-reload
+chmod 0777 "$R/srv/out"
+uid=$(grep '^agent-tk:' "$R/etc/passwd" | cut -d: -f3)
+run() { ns "$C" paddock-run -q --agent tk --on-behalf-of alice "$@"; }
+
+out=$(run --task s1 --wait --pipe -- /bin/sh -c 'id -u; grep -E "^(CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/loginuid; echo; cat /proc/self/sessionid; echo; echo "$PADDOCK_TASK $PADDOCK_STAGE $PADDOCK_ON_BEHALF_OF"' 2>&1)
+check_eq "--wait --pipe: exit 0" "$?" 0
+check_eq "the task runs as the agent" "$(sed -n 1p <<<"$out")" "$uid"
+for f in CapEff CapBnd CapAmb; do
+        check_eq "$f is empty" "$(awk -v f="$f:" '$1 == f {print $2}' <<<"$out")" 0000000000000000
+done
+check_eq "NoNewPrivs 1" "$(awk '$1 == "NoNewPrivs:" {print $2}' <<<"$out")" 1
+check_eq "Seccomp 2" "$(awk '$1 == "Seccomp:" {print $2}' <<<"$out")" 2
+check_eq "the login uid is alice's" "$(sed -n 7p <<<"$out")" 1234
+check "an audit session of its own" test "$(sed -n 8p <<<"$out")" != 4294967295
+check_eq "the task's environment" "$(sed -n 9p <<<"$out")" "s1 draft alice"
+run --task s2 --wait -- /bin/sh -c 'exit 7'
+check_eq "--wait returns the task's exit status" "$?" 7
+out=$(run --task s3 --pipe --wait -- /bin/sh -c 'renice -n 5 -p $$' 2>&1)
+check "a forbidden call (setpriority) fails with EPERM" grep -q "Operation not permitted" <<<"$out"
+out=$(run --task 'x;y' -- /bin/true 2>&1)
+check_eq "a hostile task id: exit 2" "$?" 2
+
+# The same sandbox as the agent's own unit: properties and analysis.
+ns "$C" systemctl start agent-tf.service
+ns "$C" paddock-run -q --agent tf --on-behalf-of alice --task s4 --stage full -- /bin/sleep 30
+check_eq "without --wait: the unit runs on" "$(ns "$C" systemctl is-active 'agent-tf@s4.service')" active
+props=User,Group,WorkingDirectory,ProtectSystem,ProtectHome,PrivateTmp,PrivateDevices,PrivateIPC,PrivateMounts,ProtectKernelTunables,ProtectKernelModules,ProtectKernelLogs,ProtectControlGroups,ProtectClock,ProtectHostname,ProtectProc,ProcSubset,NoNewPrivileges,CapabilityBoundingSet,AmbientCapabilities,SystemCallFilter,SystemCallErrorNumber,SystemCallArchitectures,RestrictAddressFamilies,RestrictNamespaces,RestrictRealtime,RestrictSUIDSGID,LockPersonality,MemoryDenyWriteExecute,KeyringMode,RemoveIPC,DevicePolicy,PrivateNetwork,IPAddressDeny,ReadWritePaths,StateDirectory,UMask,LimitNPROC,LimitCORE,TasksMax
+a=$(ns "$C" systemctl show -p "$props" agent-tf.service)
+t=$(ns "$C" systemctl show -p "$props" 'agent-tf@s4.service')
+check_eq "the task unit has the agent unit's sandbox properties" "$t" "$a"
+sec() { ns "$C" systemd-analyze security --no-pager "$1" | grep -v -e PrivateUsers -e 'Overall exposure' | sed 's/ \+/ /g'; }
+check_eq "systemd-analyze security: the same findings but PrivateUsers=" "$(sec 'agent-tf@s4.service')" "$(sec agent-tf.service)"
+for u in agent-tf.service 'agent-tf@s4.service'; do
+        ns "$C" systemd-analyze security --no-pager "$u" | grep 'Overall exposure' | sed "s/^/# $u: /"
+done
+ns "$C" systemctl stop 'agent-tf@s4.service' agent-tf.service
+
+# Stages.
+writes() {
+        run --task "w-$1" --stage "$1" --wait --pipe -- /bin/sh -c '
+                for p in /var/lib/paddock/agents/tk /var/lib/paddock/agents/tk/drafts /srv/out /var/lib /etc; do
+                        touch "$p/.w-$0" 2>/dev/null && echo "$p"
+                done' "$1" 2>/dev/null | tr '\n' ' '
+}
+check_eq "read-only: writes nowhere" "$(writes read-only)" ""
+check_eq "draft: writes only under drafts" "$(writes draft)" "/var/lib/paddock/agents/tk/drafts "
+out=$(run --task s5 --stage full -- /bin/true 2>&1)
+check_eq "a stage above MaxStage=: exit 1" "$?" 1
+check "... said clearly" grep -q "above agent tk's MaxStage=draft" <<<"$out"
+
+done_testing
