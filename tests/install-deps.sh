@@ -9,7 +9,7 @@ packages=(
         libsystemd-dev libseccomp-dev libcap-dev libaudit-dev libauparse-dev
         libnftables-dev libpam0g-dev
         nftables auditd iproute2 passwd procps util-linux systemd
-        systemd-container mmdebstrap
+        systemd-container mmdebstrap bubblewrap
         python3 xz-utils dnsmasq-base bc
 )
 

@@ -53,7 +53,7 @@ static void help(void) {
                "     --no-systemd           Start the task directly, as where systemd does not run\n"
                "     --root=DIR             Read agent files and the agent's user below DIR\n"
                "  -q --quiet                Print nothing but the task's own output\n\n"
-               "See paddock-run(1).\n",
+               "See paddock-run(8).\n",
                program_invocation_short_name);
 }
 

@@ -19,6 +19,8 @@ if [ "${1:-}" != inner ]; then
         exit $rc
 fi
 
+# Only ever in the namespace made above: never over the host's /var/lib.
+[ "$(readlink /proc/self/ns/mnt)" != "$(readlink /proc/1/ns/mnt)" ] || { echo "not in a private mount namespace" >&2; exit 1; }
 mount -t tmpfs -o mode=0755 tmpfs /var/lib
 mount -t tmpfs -o mode=0755 tmpfs /srv
 root=$(make_root)
