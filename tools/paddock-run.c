@@ -238,8 +238,8 @@ static int take_login_uid(const Task *t, bool required) {
         if (!required)
                 return 0;
         if (arg_allow_auid_mismatch) {
-                log_warning("The login uid is %u and cannot become %s's (%m); running anyway "
-                            "(--allow-auid-mismatch): records will carry both.", (unsigned) now, human_label(t, b));
+                log_warning_errno(r, "The login uid is %u and cannot become %s's (%m); running anyway "
+                                  "(--allow-auid-mismatch): records will carry both.", (unsigned) now, human_label(t, b));
                 return 0;
         }
         log_error_errno(r, "The login uid is %u and cannot become %s's: %m. Refusing "
@@ -402,11 +402,9 @@ static int run(int argc, char *argv[]) {
 
         if (t.stage == STAGE_DRAFT) {
                 _cleanup_free_ char *state = agent_state_dir(a->name);
-                if (!state)
-                        return log_oom(), PADDOCK_EXIT_FAILURE;
-                r = task_drafts_dir(state, u.uid, u.gid);
+                r = state ? task_drafts_dir(state, u.uid, u.gid) : -ENOMEM;
                 if (r < 0) {
-                        log_error_errno(r, "Failed to set up %s/drafts: %m", state);
+                        log_error_errno(r, "Failed to set up %s/drafts: %m", strna(state));
                         r = refuse(&t, "drafts");
                         goto finish;
                 }
