@@ -45,6 +45,19 @@ int bus_append_exec(sd_bus_message *m, const char *name, char * const *argv, cha
         return r;
 }
 
+int bus_append_strv_property(sd_bus_message *m, const char *name, char * const *l) {
+        int r = sd_bus_message_open_container(m, 'r', "sv");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "s", name);
+        if (r >= 0)
+                r = sd_bus_message_open_container(m, 'v', "as");
+        if (r >= 0)
+                r = append_strv(m, l);
+        if (r >= 0)
+                r = sd_bus_message_close_container(m);
+        return r < 0 ? r : sd_bus_message_close_container(m);
+}
+
 static int append_ip(sd_bus_message *m, int family, const void *addr, unsigned prefixlen) {
         int r = sd_bus_message_open_container(m, 'r', "iayu");
         if (r >= 0)

@@ -12,6 +12,9 @@
  * be inside the a(sv) array of StartTransientUnit(). */
 int sandbox_bus_append(sd_bus_message *m, const Sandbox *s);
 
+/* A property of type as, e.g. Environment=. */
+int bus_append_strv_property(sd_bus_message *m, const char *name, char * const *l);
+
 /* An Exec*= property (name without "Ex") through its Ex variant, a(sasas),
  * with flags such as "privileged" ("+") and "no-env-expand" (":"). */
 int bus_append_exec(sd_bus_message *m, const char *name, char * const *argv, char * const *flags);

@@ -54,17 +54,7 @@ static int append_properties(sd_bus_message *m, const Task *t, const Sandbox *s,
                                   "AddRef", "b", 1,
                                   "CollectMode", "s", "inactive-or-failed");
         if (r >= 0)
-                r = sd_bus_message_open_container(m, 'r', "sv");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "s", "Environment");
-        if (r >= 0)
-                r = sd_bus_message_open_container(m, 'v', "as");
-        if (r >= 0)
-                r = sd_bus_message_append_strv(m, env);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
-        if (r >= 0)
-                r = sd_bus_message_close_container(m);
+                r = bus_append_strv_property(m, "Environment", env);
         if (r >= 0 && o->pipe)
                 r = sd_bus_message_append(m, "(sv)(sv)(sv)",
                                           "StandardInputFileDescriptor", "h", STDIN_FILENO,

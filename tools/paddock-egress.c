@@ -199,18 +199,27 @@ static int apply_state(NftContext *n, const Policy *p, const EgressState *s, boo
         return 1;
 }
 
+/* libnftables and every agent's egress state, host names resolved; logs
+ * and returns an exit code. */
+static int open_state(Policy *p, NftContext **ret_nft, EgressState *ret_state, char ***ret_warnings) {
+        int r = nft_open(ret_nft);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up libnftables: %m"), PADDOCK_EXIT_FAILURE;
+        r = egress_state_build(p, true, ret_state, ret_warnings);
+        if (r < 0)
+                return log_error_errno(r, "Failed to collect agents: %m"), PADDOCK_EXIT_FAILURE;
+        return PADDOCK_EXIT_OK;
+}
+
 static int verb_apply(Policy *p, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
         _cleanup_(egress_state_done) EgressState s = {};
         _cleanup_strv_free_ char **warnings = NULL;
         int r;
 
-        r = nft_open(&n);
-        if (r < 0)
-                return log_error_errno(r, "Failed to set up libnftables: %m"), PADDOCK_EXIT_FAILURE;
-        r = egress_state_build(p, true, &s, &warnings);
-        if (r < 0)
-                return log_error_errno(r, "Failed to collect agents: %m"), PADDOCK_EXIT_FAILURE;
+        r = open_state(p, &n, &s, &warnings);
+        if (r != PADDOCK_EXIT_OK)
+                return r;
         STRV_FOREACH(w, warnings)
                 log_warning("%s", *w);
         r = apply_state(n, p, &s, false);
@@ -222,12 +231,9 @@ static int verb_remove(Policy *p, char **names) {
         _cleanup_(egress_state_done) EgressState s = {};
         int r;
 
-        r = nft_open(&n);
-        if (r < 0)
-                return log_error_errno(r, "Failed to set up libnftables: %m"), PADDOCK_EXIT_FAILURE;
-        r = egress_state_build(p, true, &s, NULL);
-        if (r < 0)
-                return log_error_errno(r, "Failed to collect agents: %m"), PADDOCK_EXIT_FAILURE;
+        r = open_state(p, &n, &s, NULL);
+        if (r != PADDOCK_EXIT_OK)
+                return r;
 
         /* The agent's uid stays in the map, denied everything: a fence is
          * never simply taken away from a uid that may own processes. */
@@ -310,12 +316,9 @@ static int verb_show(Policy *p, char **args) {
         _cleanup_(egress_live_done) EgressLive live = {};
         int r;
 
-        r = nft_open(&n);
-        if (r < 0)
-                return log_error_errno(r, "Failed to set up libnftables: %m"), PADDOCK_EXIT_FAILURE;
-        r = egress_state_build(p, true, &s, NULL);
-        if (r < 0)
-                return log_error_errno(r, "Failed to collect agents: %m"), PADDOCK_EXIT_FAILURE;
+        r = open_state(p, &n, &s, NULL);
+        if (r != PADDOCK_EXIT_OK)
+                return r;
         r = live_read(n, &live);
         if (r < 0)
                 return PADDOCK_EXIT_FAILURE;
