@@ -120,6 +120,10 @@ int uid_registry_allocate(UidRegistry *reg, const char *name, uid_t min, uid_t m
                           uid_t *ret) {
         int r;
 
+        /* One active uid per name: the file could not be read back else. */
+        if (uid_registry_find_active(reg, name))
+                return -EEXIST;
+
         /* The lowest uid that the registry never gave out and that nothing
          * else uses. Ids only ever become taken during a run, so every id
          * below the last one handed out stays taken: start there. */

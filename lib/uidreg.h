@@ -46,7 +46,8 @@ const UidEntry *uid_registry_find_active(const UidRegistry *reg, const char *nam
 const UidEntry *uid_registry_find_uid(const UidRegistry *reg, uid_t uid);
 
 /* Allocate the lowest uid in [min, max] that the registry has never given
- * out and for which in_use(uid) is false; record it as active for name. */
+ * out and for which in_use(uid) is false; record it as active for name.
+ * -EEXIST if name has an active uid already. */
 int uid_registry_allocate(UidRegistry *reg, const char *name, uid_t min, uid_t max,
                           bool (*in_use)(uid_t uid, void *userdata), void *userdata,
                           uid_t *ret);

@@ -281,6 +281,8 @@ int main(void) {
                 ASSERT_OK(uid_registry_allocate(&reg, "b", 70000, 70002, NULL, NULL, &u));
                 ASSERT_EQ(u, 70002);
                 ASSERT_ERROR(uid_registry_allocate(&reg, "c", 70000, 70002, NULL, NULL, &u), E2BIG);
+                /* A name active already gets no second uid. */
+                ASSERT_ERROR(uid_registry_allocate(&reg, "a", 70000, 70100, NULL, NULL, &u), EEXIST);
                 uid_registry_done(&reg);
         }
 
