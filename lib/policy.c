@@ -9,6 +9,7 @@
 #include "path-util.h"
 #include "policy.h"
 #include "strv.h"
+#include "validate.h"
 
 Policy *policy_free(Policy *p) {
         if (!p)
@@ -46,9 +47,11 @@ static bool is_masked(int dir_fd, const char *name) {
         return streq(target, "/dev/null");
 }
 
-static int load_one(Policy *p, int dir_fd, const char *dir, const char *fname, char ***errors) {
-        _cleanup_free_ char *path = path_join(dir, fname), *name = NULL, *data = NULL, *error = NULL;
-        _cleanup_(agent_freep) Agent *a = NULL;
+/* Read and parse DIR/FNAME (FNAME relative to dir_fd): -EINVAL with
+ * "FILE:LINE: message" in *ret_error for a file that is bad. */
+static int parse_agent_at(const Config *config, int dir_fd, const char *dir, const char *fname,
+                          Agent **ret, char **ret_error) {
+        _cleanup_free_ char *path = path_join(dir, fname), *name = NULL, *data = NULL;
         size_t size;
         int r;
 
@@ -59,18 +62,32 @@ static int load_one(Policy *p, int dir_fd, const char *dir, const char *fname, c
                 return -ENOMEM;
 
         r = read_full_file_at(dir_fd, fname, CONF_FILE_MAX, &data, &size);
+        if (r == -ENOENT)
+                return r;
         if (r == -EFBIG)
-                return strv_extendf(errors, "%s:1: file is larger than %u bytes", path, CONF_FILE_MAX);
+                return asprintf(ret_error, "%s:1: file is larger than %u bytes", path, CONF_FILE_MAX) < 0 ?
+                        -ENOMEM : -EINVAL;
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return strv_extendf(errors, "%s:1: cannot read: %s", path, strerror(-r));
+                return asprintf(ret_error, "%s:1: cannot read: %s", path, strerror(-r)) < 0 ? -ENOMEM : -EINVAL;
 
-        r = agent_parse_buffer(p->config, name, path, data, size, &a, &error);
-        if (r == -ENOMEM)
-                return r;
+        r = agent_parse_buffer(config, name, path, data, size, ret, ret_error);
+        if (r < 0 && r != -ENOMEM && !*ret_error)
+                *ret_error = TAKE_PTR(path);
+        return r == -ENOMEM ? r : r < 0 ? -EINVAL : 0;
+}
+
+static int load_one(Policy *p, int dir_fd, const char *dir, const char *fname, char ***errors) {
+        _cleanup_(agent_freep) Agent *a = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = parse_agent_at(p->config, dir_fd, dir, fname, &a, &error);
+        if (r == -EINVAL)
+                return strv_consume(errors, TAKE_PTR(error));
         if (r < 0)
-                return strv_extend(errors, error ?: path);
+                return r;
 
         Agent **n = reallocarray(p->agents, p->n_agents + 1, sizeof(Agent *));
         if (!n)
@@ -78,6 +95,23 @@ static int load_one(Policy *p, int dir_fd, const char *dir, const char *fname, c
         p->agents = n;
         n[p->n_agents++] = TAKE_PTR(a);
         return 0;
+}
+
+int agent_load(const char *root, const Config *config, const char *name, Agent **ret, char **ret_error) {
+        _cleanup_free_ char *dir = NULL, *fname = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+
+        if (!agent_name_is_valid(name))
+                return -EINVAL;
+        dir = path_join_root(root, PADDOCK_AGENTS_DIR);
+        if (!dir || asprintf(&fname, "%s%s", name, AGENT_FILE_SUFFIX) < 0)
+                return -ENOMEM;
+        dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd < 0)
+                return -errno;
+        if (is_masked(dir_fd, fname))
+                return -ENOENT;
+        return parse_agent_at(config, dir_fd, dir, fname, ret, ret_error);
 }
 
 int policy_load(const char *root, Policy **ret, char ***ret_errors) {

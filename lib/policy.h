@@ -25,6 +25,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Policy *, policy_free);
  * paddock.conf fails the whole load (-EINVAL, message in *ret_errors). */
 int policy_load(const char *root, Policy **ret, char ***ret_errors);
 
+/* Load one agent, ROOT/etc/paddock/agents.d/NAME.agent: -ENOENT when it
+ * does not exist or is masked, -EINVAL with "FILE:LINE: message" in
+ * *ret_error when it is bad. */
+int agent_load(const char *root, const Config *config, const char *name, Agent **ret, char **ret_error);
+
 const Agent *policy_find_agent(const Policy *p, const char *name);
 
 /* The system user name of an agent: prefix + name. */

@@ -8,25 +8,14 @@
 #include <sys/types.h>
 
 #include "agent.h"
+#include "loginuid.h"
 #include "macro.h"
 
-#define LOGINUID_UNSET ((uid_t) -1)
-#define SESSION_UNSET 4294967295U
 
 /* A human given as a login name (looked up through NSS; -ESRCH when no
  * such user) or as a number (taken as a uid; its name, if it has one, is
  * looked up). *ret_name is NULL for a uid without a name. */
 int task_human_resolve(const char *spec, uid_t *ret_uid, char **ret_name);
-
-/* The kernel's login uid (auid) and audit session of a process (0: self).
- * LOGINUID_UNSET and SESSION_UNSET when not set. */
-int loginuid_get(pid_t pid, uid_t *ret);
-int audit_session_get(pid_t pid, unsigned *ret);
-
-/* Set our own login uid. The kernel allows it without privilege while it
- * is unset and gives the process a new audit session; changing a set one
- * needs CAP_AUDIT_CONTROL and is refused when login uids are immutable. */
-int loginuid_set(uid_t uid);
 
 /* "agent-NAME@TASK.service": an instance name, so it can never be the
  * name of an agent's own unit. */

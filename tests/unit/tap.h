@@ -37,6 +37,15 @@ static inline void tap_skip_all(const char *why) {
         exit(EXIT_SUCCESS);
 }
 
+/* Setup that must work for the rest to mean anything: stop the run. */
+#define assert_se(expr)                                                         \
+        do {                                                                    \
+                if (!(expr)) {                                                  \
+                        printf("Bail out! %s:%d: %s\n", __FILE__, __LINE__, #expr); \
+                        exit(1);                                                \
+                }                                                               \
+        } while (0)
+
 #define TAP_RESULT(ok, what, detail) tap_result((ok), __FILE__, __LINE__, (what), (detail))
 
 #define ASSERT_TRUE(expr) TAP_RESULT(!!(expr), #expr, NULL)
