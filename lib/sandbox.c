@@ -224,6 +224,14 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
 #define TRY(x) do { r = (x); if (r < 0) return r; } while (0)
         TRY(add_string(s, "User", user));
         TRY(add_string(s, "Group", user));
+        /* Sessions through PAM: the agent's own service if it names one. A
+         * task always goes through paddock's, whose pam_paddock session
+         * gives it the human's login uid while systemd still runs as root
+         * outside the user namespace, where that uid would not exist. */
+        if (o->task)
+                TRY(add_string(s, "PAMName", TASK_PAM_SERVICE));
+        else if (a->pam_name)
+                TRY(add_string(s, "PAMName", a->pam_name));
         /* Fail closed: refuse to start while the agent's egress fence is not
          * loaded. "+": the check runs as root, unsandboxed, but in the unit's
          * network namespace, which is why an offline agent, whose fence is
@@ -320,10 +328,7 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
         /* Capabilities granted inside a user namespace are worth nothing
          * against the host's network or files: an agent that asks for one
          * runs without PrivateUsers=. */
-        /* A task, too: in a user namespace the human's uid is not mapped, so
-         * the task could not take it as its login uid (the kernel refuses),
-         * and every record it causes would lose the human. */
-        TRY(add_bool(s, "PrivateUsers", a->capabilities == 0 && !o->task));
+        TRY(add_bool(s, "PrivateUsers", a->capabilities == 0));
         TRY(add_bool(s, "ProtectKernelTunables", true));
         TRY(add_bool(s, "ProtectKernelModules", true));
         TRY(add_bool(s, "ProtectKernelLogs", true));

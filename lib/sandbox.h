@@ -14,6 +14,9 @@
 #include "macro.h"
 #include "paddock-conf.h"
 
+/* The PAM service of task units: pam_paddock's "task" session. */
+#define TASK_PAM_SERVICE "paddock-task"
+
 typedef enum SandboxType {
         SBX_BOOL,               /* yes/no; D-Bus b */
         SBX_STRING,             /* one word; D-Bus s */

@@ -30,11 +30,10 @@ static int append_properties(sd_bus_message *m, const Task *t, const Sandbox *s,
         r = task_environment(t, &env);
         if (r < 0)
                 return r;
-        /* paddock-task-exec start HUMAN-UID -- CMD...; the "end" twin runs as
-         * root after the task, whatever became of it. */
+        /* paddock-task-exec start -- CMD...; the "end" twin runs as root
+         * after the task, whatever became of it. */
         if (strv_extend(&start, PADDOCK_LIBEXECDIR "/paddock-task-exec") < 0 ||
-            strv_extend(&start, "start") < 0 || strv_extend(&start, uid) < 0 ||
-            strv_extend(&start, "--") < 0)
+            strv_extend(&start, "start") < 0 || strv_extend(&start, "--") < 0)
                 return -ENOMEM;
         STRV_FOREACH(a, t->argv)
                 if (strv_extend(&start, *a) < 0)

@@ -99,7 +99,8 @@ int task_environment(const Task *t, char ***ret) {
         if (strv_extendf(&env, "PADDOCK_AGENT=%s", t->agent) < 0 ||
             strv_extendf(&env, "PADDOCK_TASK=%s", t->id) < 0 ||
             strv_extendf(&env, "PADDOCK_STAGE=%s", stage_to_string(t->stage)) < 0 ||
-            strv_extendf(&env, "PADDOCK_ON_BEHALF_OF=%s", t->human ?: n) < 0)
+            strv_extendf(&env, "PADDOCK_ON_BEHALF_OF=%s", t->human ?: n) < 0 ||
+            strv_extendf(&env, "PADDOCK_HUMAN_UID=%s", n) < 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(env);
         return 0;

@@ -42,8 +42,8 @@ typedef struct Task {
 int task_drafts_dir(const char *state, uid_t uid, gid_t gid);
 
 /* The task's environment, besides what systemd sets itself (HOME, USER,
- * LOGNAME, SHELL): PADDOCK_AGENT, PADDOCK_TASK, PADDOCK_STAGE and
- * PADDOCK_ON_BEHALF_OF. */
+ * LOGNAME, SHELL): PADDOCK_AGENT, PADDOCK_TASK, PADDOCK_STAGE,
+ * PADDOCK_ON_BEHALF_OF and PADDOCK_HUMAN_UID (which pam_paddock reads). */
 int task_environment(const Task *t, char ***ret);
 
 /* USER_START or USER_END of a task, acct= the agent user; extra, if not

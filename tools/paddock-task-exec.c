@@ -2,9 +2,9 @@
 
 /* paddock-task-exec: the two ends of a task inside its transient unit.
  *
- *   start HUMAN-UID -- CMD...    ExecStart=, as the agent, in the sandbox:
- *                                take the human's login uid, report the
- *                                audit session, execute CMD
+ *   start -- CMD...              ExecStart=, as the agent, in the sandbox:
+ *                                report the audit session that the task's
+ *                                PAM session opened, execute CMD
  *   end NAME ACCT UID TASK HUMAN-UID HUMAN STAGE
  *                                ExecStopPost=, as root: the USER_END
  *                                record, from what systemd says of the end
@@ -27,29 +27,29 @@
 #include "validate.h"
 
 static int do_start(int argc, char *argv[]) {
-        uint64_t human;
         unsigned ses;
         int r;
 
-        if (argc < 5 || !streq(argv[3], "--") || parse_decimal(argv[2], 0, UINT32_MAX - 1, &human) < 0) {
-                log_error("Usage: %s start HUMAN-UID -- CMD...", program_invocation_short_name);
+        if (argc < 4 || !streq(argv[2], "--")) {
+                log_error("Usage: %s start -- CMD...", program_invocation_short_name);
                 return PADDOCK_EXIT_USAGE;
         }
-        /* Allowed without privilege while the login uid is unset, as it is
-         * for every service systemd starts. Refuse rather than run the
-         * task under nobody's name. */
-        r = loginuid_set((uid_t) human);
-        if (r < 0)
-                return log_error_errno(r, "Failed to take login uid %" PRIu64 ": %m", human),
-                       PADDOCK_EXIT_FAILURE;
+        /* pam_paddock took the human's login uid before systemd entered the
+         * user namespace (where it reads as unset); taking it gave us a
+         * session of our own. Without one the human is missing from every
+         * record: refuse rather than run the task under nobody's name. */
         r = audit_session_get(0, &ses);
         if (r < 0)
                 return log_error_errno(r, "Failed to read the audit session: %m"), PADDOCK_EXIT_FAILURE;
+        if (ses == SESSION_UNSET) {
+                log_error("The task has no audit session: its PAM session did not take the human's login uid.");
+                return PADDOCK_EXIT_FAILURE;
+        }
         r = sd_notifyf(false, "READY=1\nSTATUS=" TASK_STATUS_PREFIX "%u", ses);
         if (r < 0)
                 return log_error_errno(r, "Failed to notify systemd: %m"), PADDOCK_EXIT_FAILURE;
-        execvp(argv[4], argv + 4);
-        log_error_errno(-errno, "Failed to execute %s: %m", argv[4]);
+        execvp(argv[3], argv + 3);
+        log_error_errno(-errno, "Failed to execute %s: %m", argv[3]);
         return errno == ENOENT ? 127 : 126;
 }
 

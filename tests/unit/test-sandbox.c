@@ -54,6 +54,7 @@ int main(void) {
                 ASSERT_STREQ(value(s, "ReadWritePaths"), "-/srv/x");
                 ASSERT_STREQ(value(s, "CapabilityBoundingSet"), "");
                 ASSERT_STREQ(value(s, "PrivateUsers"), "yes");
+                ASSERT_TRUE(sandbox_find(s, "PAMName") == NULL);
                 ASSERT_STREQ(value(s, "MemoryDenyWriteExecute"), "yes");
                 ASSERT_STREQ(value(s, "RestrictAddressFamilies"), "AF_INET AF_INET6 AF_UNIX");
                 ASSERT_STREQ(value(s, "IPAddressDeny"), "any");
@@ -102,7 +103,8 @@ int main(void) {
         {
                 _cleanup_(agent_freep) Agent *a = parse(c, "off",
                         "[Agent]\nOwner=alice\nDescription=100% offline\n[Service]\nExecStart=/bin/true\n"
-                        "Capabilities=CAP_NET_BIND_SERVICE\nMemoryDenyWriteExecute=no\nReadWritePaths=/opt/jit\n");
+                        "Capabilities=CAP_NET_BIND_SERVICE\nMemoryDenyWriteExecute=no\nReadWritePaths=/opt/jit\n"
+                        "PAMName=agent-off\n");
                 _cleanup_(sandbox_freep) Sandbox *s = NULL;
                 _cleanup_free_ char *text = NULL;
                 ASSERT_TRUE(a != NULL);
@@ -116,6 +118,7 @@ int main(void) {
                 ASSERT_STREQ(value(s, "CapabilityBoundingSet"), "CAP_NET_BIND_SERVICE");
                 ASSERT_STREQ(value(s, "AmbientCapabilities"), "CAP_NET_BIND_SERVICE");
                 ASSERT_STREQ(value(s, "PrivateUsers"), "no");
+                ASSERT_STREQ(value(s, "PAMName"), "agent-off");
                 ASSERT_STREQ(value(s, "MemoryDenyWriteExecute"), "no");
                 ASSERT_EQ(strv_length(s->loosenings), 3);
                 ASSERT_OK(unit_render(a, c, NULL, &text));
@@ -143,9 +146,11 @@ int main(void) {
                 ASSERT_OK(sandbox_build(a, c, &(SandboxOptions) { .stage = STAGE_FULL, .task = true }, &fu));
                 ASSERT_STREQ(value(fu, "ReadWritePaths"), "-/srv/out");
                 ASSERT_TRUE(sandbox_find(fu, "ExecStart") == NULL);
-                /* A task keeps the egress check, and has no user namespace. */
+                /* A task keeps the egress check and the user namespace, and
+                 * its sessions go through pam_paddock's task service. */
                 ASSERT_TRUE(sandbox_find(fu, "ExecStartPre") != NULL);
-                ASSERT_FALSE(sandbox_find(fu, "PrivateUsers")->b);
+                ASSERT_TRUE(sandbox_find(fu, "PrivateUsers")->b);
+                ASSERT_STREQ(value(fu, "PAMName"), "paddock-task");
         }
         {
                 /* Read-only, every destination a read: the network stays. */
