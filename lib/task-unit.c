@@ -69,19 +69,10 @@ static int append_properties(sd_bus_message *m, const Task *t, const Sandbox *s,
         return r;
 }
 
-static int unit_path(sd_bus *bus, const char *unit, char **ret) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *path;
-        int r;
-
-        r = sd_bus_call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "GetUnit", NULL, &reply, "s", unit);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "o", &path);
-        if (r < 0)
-                return r;
-        *ret = strdup(path);
-        return *ret ? 0 : -ENOMEM;
+/* The unit's object path, as systemd makes it: no round trip. */
+static int unit_path(const char *unit, char **ret) {
+        int r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, ret);
+        return r < 0 ? r : 0;
 }
 
 int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOptions *o, char **ret_result) {
@@ -113,7 +104,7 @@ int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOption
         }
 
         /* The session the kernel gave the task when it took the login uid. */
-        r = unit_path(bus, unit, &path);
+        r = unit_path(unit, &path);
         if (r >= 0)
                 r = sd_bus_get_property_string(bus, SD_DEST, path, "org.freedesktop.systemd1.Service",
                                                "StatusText", NULL, &status);
@@ -138,7 +129,7 @@ int task_unit_wait(sd_bus *bus, const Task *t, int *ret_exit) {
 
         if (!unit)
                 return -EINVAL;
-        r = unit_path(bus, unit, &path);
+        r = unit_path(unit, &path);
         if (r < 0)
                 return r;
         /* Any change of the unit wakes us; the state is read each time. */

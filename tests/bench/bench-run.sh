@@ -37,19 +37,35 @@ if [ "${1:-}" = systemd ]; then
                 sed -n '/^\[Service\]/,$p' | grep -E '^[A-Z][A-Za-z]*=' | grep -Ev '^(ExecStart|ExecStartPre|Type|Restart|RestartSec)=' |
                 sed 's/^/-p/')
         paddock=(ns "$C" paddock-run -q --wait --agent bench --task b --on-behalf-of alice -- /bin/true)
+        # (1) the sandbox alone; (2) every property of the task's unit: the
+        # sandbox, the PAM session that takes the login uid, the wrapper
+        # that reports the audit session and the ExecStopPost= that records
+        # the end. (2) is what paddock-run asks of systemd; the goal is
+        # judged against it, (1) shows what the session and records cost.
+        x=/usr/libexec/paddock/paddock-task-exec
+        uid=$(grep '^agent-bench:' "$NS_ROOT/etc/passwd" | cut -d: -f3)
         sdrun=(ns "$C" systemd-run -q --wait "${props[@]}" /bin/true)
+        same=(ns "$C" systemd-run -q --wait "${props[@]}" -p PAMName=paddock-task -p Type=notify
+              -p CollectMode=inactive-or-failed
+              -p "Environment=PADDOCK_AGENT=bench PADDOCK_TASK=b PADDOCK_STAGE=full PADDOCK_ON_BEHALF_OF=alice PADDOCK_HUMAN_UID=1234"
+              -p "ExecStopPost=+$x end bench agent-bench $uid b 1234 alice full" "$x" start -- /bin/true)
         "${paddock[@]}" || { echo "paddock-run failed" >&2; exit 1; }
         "${sdrun[@]}" || { echo "systemd-run failed" >&2; exit 1; }
-        declare -a P S
+        "${same[@]}" || { echo "systemd-run with the task's properties failed" >&2; exit 1; }
+        declare -a P S A
         for ((r = 0; r < RUNS; r++)); do
                 S+=("$(per_run "${sdrun[@]}")")
+                A+=("$(per_run "${same[@]}")")
                 P+=("$(per_run "${paddock[@]}")")
         done
         p=$(printf '%s\n' "${P[@]}" | median)
         s=$(printf '%s\n' "${S[@]}" | median)
-        echo "under systemd (${#props[@]} properties), /bin/true, median of $RUNS x $N runs:"
-        printf '  systemd-run --wait   %8.3f ms\n' "$s"
-        printf '  paddock-run --wait   %8.3f ms   %.2fx systemd-run (goal <= 1x)\n' "$p" "$(echo "$p / $s" | bc -l)"
+        a=$(printf '%s\n' "${A[@]}" | median)
+        echo "under systemd (${#props[@]} sandbox properties), /bin/true, median of $RUNS x $N runs:"
+        printf '  systemd-run --wait, sandbox only      %8.3f ms\n' "$s"
+        printf '  systemd-run --wait, same properties   %8.3f ms\n' "$a"
+        printf '  paddock-run --wait                    %8.3f ms   %.2fx same properties (goal <= 1x), %.2fx sandbox only\n' \
+                "$p" "$(echo "$p / $a" | bc -l)" "$(echo "$p / $s" | bc -l)"
         exit 0
 fi
 if [ "${1:-}" != inner ]; then
