@@ -86,6 +86,8 @@ static int load_one(Policy *p, int dir_fd, const char *dir, const char *fname, c
         r = parse_agent_at(p->config, dir_fd, dir, fname, &a, &error);
         if (r == -EINVAL)
                 return strv_consume(errors, TAKE_PTR(error));
+        if (r == -ENOENT)       /* removed since the directory was read */
+                return 0;
         if (r < 0)
                 return r;
 

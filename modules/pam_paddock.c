@@ -164,13 +164,47 @@ static const char *get_service(pam_handle_t *pamh) {
         return pam_get_item(pamh, PAM_SERVICE, &s) == PAM_SUCCESS && s ? s : "";
 }
 
-PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv) {
+/* The task's human, from the environment paddock-run gave the unit. */
+static int take_task_loginuid(pam_handle_t *pamh, const AgentAccount *a) {
+        const char *s = pam_getenv(pamh, "PADDOCK_HUMAN_UID");
+        uid_t now = LOGINUID_UNSET;
+        uint64_t v;
+        int r;
+
+        if (!s || parse_decimal(s, 0, UINT32_MAX - 1, &v) < 0) {
+                pam_syslog(pamh, LOG_ERR, "agent %s: no valid PADDOCK_HUMAN_UID in the task's environment", a->agent);
+                return PAM_SESSION_ERR;
+        }
+        if (loginuid_get(0, &now) >= 0 && now == (uid_t) v)
+                return PAM_SUCCESS;
+        r = loginuid_set((uid_t) v);
+        if (r < 0) {
+                pam_syslog(pamh, LOG_ERR, "agent %s: cannot take login uid %s (now %u): %s", a->agent, s,
+                           (unsigned) now, strerror(-r));
+                return PAM_SESSION_ERR;
+        }
+        return PAM_SUCCESS;
+}
+
+static int session_record(pam_handle_t *pamh, const AgentAccount *a, const char *user, bool open) {
+        _cleanup_free_ char *fields = NULL;
+        const char *task = pam_getenv(pamh, "PADDOCK_TASK");
+
+        if (audit_fields_add(&fields, "agent", a->agent) < 0 ||
+            audit_fields_add(&fields, "service", get_service(pamh)) < 0 ||
+            (task && task_id_is_valid(task) && audit_fields_add(&fields, "task", task) < 0))
+                return -ENOMEM;
+        return audit_record(open ? AUDIT_USER_START : AUDIT_USER_END,
+                            open ? "paddock-session-open" : "paddock-session-close",
+                            user, a->uid, fields, true);
+}
+
+static int account(pam_handle_t *pamh, int argc, const char **argv) {
         _cleanup_(agent_account_done) AgentAccount a = { .uid = (uid_t) -1 };
         const char *user = NULL, *service = get_service(pamh);
         Options o;
         int r;
 
-        (void) flags;
         parse_options(pamh, argc, argv, &o);
         r = lookup(pamh, &o, &user, &a);
         if (r != PAM_SUCCESS)
@@ -190,92 +224,55 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
                 return PAM_ACCT_EXPIRED;
         default:
                 pam_syslog(pamh, LOG_NOTICE, "agent %s (user %s) is %s", a.agent, user,
-                         agent_account_state_to_string(a.state));
+                           agent_account_state_to_string(a.state));
                 return PAM_PERM_DENIED;
         }
 }
 
-/* The task's human, from the environment paddock-run gave the unit. */
-static int take_task_loginuid(pam_handle_t *pamh, const AgentAccount *a) {
-        const char *s = pam_getenv(pamh, "PADDOCK_HUMAN_UID");
-        uid_t now = LOGINUID_UNSET;
-        uint64_t v;
-        int r;
-
-        if (!s || parse_decimal(s, 0, UINT32_MAX - 1, &v) < 0) {
-                pam_syslog(pamh, LOG_ERR, "agent %s: no valid PADDOCK_HUMAN_UID in the task's environment", a->agent);
-                return PAM_SESSION_ERR;
-        }
-        if (loginuid_get(0, &now) >= 0 && now == (uid_t) v)
-                return PAM_SUCCESS;
-        r = loginuid_set((uid_t) v);
-        if (r < 0) {
-                pam_syslog(pamh, LOG_ERR, "agent %s: cannot take login uid %s (now %u): %s", a->agent, s,
-                         (unsigned) now, strerror(-r));
-                return PAM_SESSION_ERR;
-        }
-        return PAM_SUCCESS;
-}
-
-static int session_record(pam_handle_t *pamh, const AgentAccount *a, const char *user, bool open) {
-        _cleanup_free_ char *fields = NULL;
-        const char *task = pam_getenv(pamh, "PADDOCK_TASK");
-
-        if (audit_fields_add(&fields, "agent", a->agent) < 0 ||
-            audit_fields_add(&fields, "service", get_service(pamh)) < 0 ||
-            (task && task_id_is_valid(task) && audit_fields_add(&fields, "task", task) < 0))
-                return -ENOMEM;
-        return audit_record(open ? AUDIT_USER_START : AUDIT_USER_END,
-                            open ? "paddock-session-open" : "paddock-session-close",
-                            user, a->uid, fields, true);
-}
-
-PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv) {
+static int session(pam_handle_t *pamh, int argc, const char **argv, bool open) {
         _cleanup_(agent_account_done) AgentAccount a = { .uid = (uid_t) -1 };
         const char *user = NULL;
         Options o;
         int r;
 
-        (void) flags;
         parse_options(pamh, argc, argv, &o);
         r = lookup(pamh, &o, &user, &a);
         if (r != PAM_SUCCESS)
                 return r == PAM_IGNORE ? r : PAM_SESSION_ERR;
-        if (a.state != AGENT_ACCOUNT_ACTIVE) {
+        if (open && a.state != AGENT_ACCOUNT_ACTIVE) {
                 pam_syslog(pamh, LOG_NOTICE, "agent %s (user %s) is %s: no session", a.agent, user,
-                         agent_account_state_to_string(a.state));
+                           agent_account_state_to_string(a.state));
                 return PAM_PERM_DENIED;
         }
         /* A task's records are paddock-run's; here only its identity. */
         if (o.task)
-                return take_task_loginuid(pamh, &a);
+                return open ? take_task_loginuid(pamh, &a) : PAM_SUCCESS;
 
-        r = session_record(pamh, &a, user, true);
+        r = session_record(pamh, &a, user, open);
         if (r < 0) {
-                pam_syslog(pamh, LOG_ERR, "agent %s: cannot record the session: %s", a.agent, strerror(-r));
-                return PAM_SESSION_ERR;
+                pam_syslog(pamh, open ? LOG_ERR : LOG_WARNING, "agent %s: cannot record the %s of the session: %s",
+                           a.agent, open ? "start" : "end", strerror(-r));
+                /* systemd closes a service's session after dropping
+                 * privileges: then the kernel refuses the record, and the
+                 * session ends all the same. */
+                return open ? PAM_SESSION_ERR : PAM_SUCCESS;
         }
         return PAM_SUCCESS;
 }
 
-PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv) {
-        _cleanup_(agent_account_done) AgentAccount a = { .uid = (uid_t) -1 };
-        const char *user = NULL;
-        Options o;
-        int r;
+/* The entry points: nothing but the call. */
 
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv) {
         (void) flags;
-        parse_options(pamh, argc, argv, &o);
-        r = lookup(pamh, &o, &user, &a);
-        if (r != PAM_SUCCESS)
-                return r == PAM_IGNORE ? r : PAM_SESSION_ERR;
-        if (o.task)
-                return PAM_SUCCESS;
-        /* systemd closes a service's session after dropping privileges:
-         * then the kernel refuses the record, and the session still ends. */
-        r = session_record(pamh, &a, user, false);
-        if (r < 0)
-                pam_syslog(pamh, LOG_WARNING, "agent %s: cannot record the end of the session: %s", a.agent,
-                         strerror(-r));
-        return PAM_SUCCESS;
+        return account(pamh, argc, argv);
+}
+
+PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv) {
+        (void) flags;
+        return session(pamh, argc, argv, true);
+}
+
+PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv) {
+        (void) flags;
+        return session(pamh, argc, argv, false);
 }
