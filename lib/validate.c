@@ -53,7 +53,7 @@ bool credential_name_is_valid(const char *s) {
 }
 
 bool task_id_is_valid(const char *s) {
-        if (!s || !is_alnum(s[0]) || strlen(s) > 64)
+        if (!s || !is_alnum(s[0]) || strlen(s) > TASK_ID_MAX)
                 return false;
         for (const char *p = s; *p; p++)
                 if (!is_alnum(*p) && *p != '_' && *p != '-')

@@ -10,6 +10,7 @@
 #define AGENT_NAME_MAX 26
 #define USER_PREFIX_MAX 6
 #define USER_NAME_MAX 32             /* UT_NAMESIZE, and what audit records keep */
+#define TASK_ID_MAX 64
 #define DESCRIPTION_MAX 256
 #define HOSTNAME_MAX 253
 #define CREDENTIAL_NAME_MAX 64

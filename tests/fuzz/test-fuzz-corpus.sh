@@ -4,7 +4,7 @@
 set -u
 n=0
 fail=0
-for t in agent config uidreg dns timespec; do
+for t in agent config uidreg dns timespec ephemeral; do
         n=$((n + 1))
         if out=$("$PADDOCK_BUILDDIR/tests/fuzz/fuzz-$t" "$top_srcdir/tests/fuzz/corpus/$t" 2>&1); then
                 echo "ok $n - fuzz-$t over its corpus ($(echo "$out" | tail -n1 | tr -d '#'))"

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+/* The per-task identity registry reader: answers only from a registry
+ * whose every line is well formed, and only once per key. */
+
+#include "ephemeral.h"
+#include "macro.h"
+#include "tap.h"
+
+static int find(const char *data, uid_t uid, const char *name, EphemeralEntry *e) {
+        return ephemeral_find(data, strlen(data), uid, name, e);
+}
+
+int main(void) {
+        static const char good[] =
+                "# paddock per-task identities\n"
+                "1879048192 70000 agent-a-t1 a 1 0\n"
+                "\n"
+                "1879048193 70001 agent-b-tbuild-7 b build-7 1795500000\n";
+        EphemeralEntry e;
+
+        ASSERT_OK(find(good, 1879048193, NULL, &e));
+        ASSERT_EQ(e.agent_gid, 70001);
+        ASSERT_EQ(e.ended, 1795500000);
+        ASSERT_TRUE(e.name_len == 16 && memcmp(e.name, "agent-b-tbuild-7", 16) == 0);
+        ASSERT_TRUE(e.task_len == 7 && memcmp(e.task, "build-7", 7) == 0);
+        ASSERT_OK(find(good, 0, "agent-a-t1", &e));
+        ASSERT_EQ(e.uid, 1879048192);
+        ASSERT_EQ(e.ended, 0);
+        ASSERT_ERROR(find(good, 1879048194, NULL, &e), ENOENT);
+        ASSERT_ERROR(find(good, 0, "agent-a-t", &e), ENOENT);
+        ASSERT_ERROR(find(good, 0, "agent-a-t10", &e), ENOENT);
+        ASSERT_ERROR(find("", 1, NULL, &e), ENOENT);
+
+        static const char * const bad[] = {
+                "1879048192 70000 agent-a-t1 a 1 0",                    /* cut short */
+                "1879048192 70000 agent-a-t1 a 1\n",                    /* a field missing */
+                "1879048192 70000 agent-a-t1 a 1 0 0\n",                /* one too many */
+                "1879048192  70000 agent-a-t1 a 1 0\n",                 /* two spaces */
+                "1879048192 70000 agent-a-t1 a 1 0 \n",                 /* trailing space */
+                " 1879048192 70000 agent-a-t1 a 1 0\n",                 /* leading space */
+                "01879048192 70000 agent-a-t1 a 1 0\n",                 /* leading zero */
+                "0 70000 root a 1 0\n",                                 /* root */
+                "65534 70000 agent-a-t1 a 1 0\n",                       /* nobody */
+                "4294967295 70000 agent-a-t1 a 1 0\n",                  /* no uid */
+                "1879048192 0 agent-a-t1 a 1 0\n",                      /* root's group */
+                "1879048192 70000 agent:a a 1 0\n",                     /* not a user name */
+                "1879048192 70000 agent-a-t1 A 1 0\n",                  /* not an agent name */
+                "1879048192 70000 agent-a-t1 a ../1 0\n",               /* not a task id */
+                "1879048192 70000 agent-a-t1 a 1 -1\n",
+                "1879048192 70000 agent-a-t1 a 1 99999999999999999999\n",
+                "1879048192 70000 agent-a-t1 a 1 0\r\n",
+                "1879048192 70000 agent-a-t1 a 1 0\n1879048192 70000 agent-a-t2 a 2 0\n", /* uid twice */
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                ASSERT_ERROR(find(bad[i], 1879048192, NULL, &e), EBADMSG);
+        /* A bad line anywhere spoils every answer, not only its own. */
+        ASSERT_ERROR(find("1879048192 70000 agent-a-t1 a 1 0\nx\n", 1879048192, NULL, &e), EBADMSG);
+        ASSERT_ERROR(find("1879048192 70000 agent-a-t1 a 1 0\n1879048193 70000 agent-a-t1 a 2 0\n", 0,
+                          "agent-a-t1", &e), EBADMSG);
+        /* An embedded NUL is not the end of the file. */
+        static const char nul[] = "1879048192 70000 agent-a-t1 a 1 0\n\0garbage\n";
+        ASSERT_ERROR(ephemeral_find(nul, sizeof nul - 1, 1879048192, NULL, &e), EBADMSG);
+        return tap_finish();
+}
