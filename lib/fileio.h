@@ -11,6 +11,8 @@
  * buffer is NUL-terminated; *ret_size may be NULL. */
 int read_full_file(const char *path, size_t max, char **ret, size_t *ret_size);
 int read_full_file_at(int dir_fd, const char *path, size_t max, char **ret, size_t *ret_size);
+/* The same from an open file, from where its offset is. */
+int read_full_fd(int fd, size_t max, char **ret, size_t *ret_size);
 
 typedef enum WriteFlags {
         WRITE_SYNC = 1 << 0,            /* fsync the file and the directory */

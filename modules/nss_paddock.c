@@ -4,22 +4,27 @@
  * /run/paddock/ephemeral. Each is a user and a group of the same name and
  * number; the agent's group is its supplementary group (initgroups).
  *
- * No state between calls (the registry is read at each lookup), so every
- * entry point is thread-safe; nothing is enumerated. A missing registry
+ * The registry's text is kept between calls and read again when the file
+ * changes; a mutex guards it, so every entry point is thread-safe. Nothing
+ * is enumerated. A missing registry
  * knows nobody (NSS_STATUS_NOTFOUND); a corrupt one answers nothing
  * (NSS_STATUS_UNAVAIL); a buffer too small gives ERANGE and
  * NSS_STATUS_TRYAGAIN, so the caller retries with a larger one. errno is
  * left as it was on success. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <nss.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ephemeral.h"
 #include "fileio.h"
@@ -36,19 +41,64 @@ enum nss_status _nss_paddock_getgrgid_r(gid_t gid, struct group *gr, char *buffe
 enum nss_status _nss_paddock_getgrnam_r(const char *name, struct group *gr, char *buffer, size_t buflen,
                                         int *errnop);
 
-/* The entry for uid (name NULL) or name: 0, -ENOENT, -EBADMSG, -errno. */
-static int find(uid_t uid, const char *name, char **ret_data, EphemeralEntry *ret) {
+/* The registry's text, kept between calls while the file stays the same
+ * (paddock-run replaces it by rename, so a new version is a new inode):
+ * one stat() per lookup instead of reading the file. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+        char *data;
+        size_t size;
+        dev_t dev;
+        ino_t ino;
+        struct timespec mtim;
+        off_t st_size;
+} cache;
+
+/* A child forked while another thread held the lock would wait for it
+ * forever: fork takes it first. */
+static void lock_prefork(void) {
+        pthread_mutex_lock(&cache_lock);
+}
+static void unlock_postfork(void) {
+        pthread_mutex_unlock(&cache_lock);
+}
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+static void register_atfork(void) {
+        (void) pthread_atfork(lock_prefork, unlock_postfork, unlock_postfork);
+}
+
+static bool cache_matches(const struct stat *st) {
+        return cache.data && cache.dev == st->st_dev && cache.ino == st->st_ino && cache.st_size == st->st_size &&
+               cache.mtim.tv_sec == st->st_mtim.tv_sec && cache.mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* Under cache_lock: make the cache the registry's current text. */
+static int cache_refresh(void) {
+        _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *data = NULL;
+        struct stat st;
         size_t size;
         int r;
 
-        r = read_full_file(EPHEMERAL_REGISTRY, EPHEMERAL_REGISTRY_MAX, &data, &size);
+        if (stat(EPHEMERAL_REGISTRY, &st) < 0)
+                return -errno;
+        if (cache_matches(&st))
+                return 0;
+        fd = open(EPHEMERAL_REGISTRY, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        r = read_full_fd(fd, EPHEMERAL_REGISTRY_MAX, &data, &size);
         if (r < 0)
                 return r;
-        r = ephemeral_find(data, size, uid, name, ret);
-        if (r < 0)
-                return r;
-        *ret_data = TAKE_PTR(data);
+        free(cache.data);
+        cache.data = TAKE_PTR(data);
+        cache.size = size;
+        cache.dev = st.st_dev;
+        cache.ino = st.st_ino;
+        cache.mtim = st.st_mtim;
+        cache.st_size = st.st_size;
         return 0;
 }
 
@@ -94,7 +144,8 @@ static enum nss_status status_of(int r, int *errnop) {
         return NSS_STATUS_UNAVAIL;
 }
 
-static int fill_passwd(const EphemeralEntry *e, struct passwd *pw, char *buffer, size_t buflen) {
+static int fill_passwd(const EphemeralEntry *e, void *result, char *buffer, size_t buflen) {
+        struct passwd *pw = result;
         Buffer b = { buffer, buflen };
 
         pw->pw_name = put(&b, e->name, e->name_len);
@@ -110,7 +161,8 @@ static int fill_passwd(const EphemeralEntry *e, struct passwd *pw, char *buffer,
         return 0;
 }
 
-static int fill_group(const EphemeralEntry *e, struct group *gr, char *buffer, size_t buflen) {
+static int fill_group(const EphemeralEntry *e, void *result, char *buffer, size_t buflen) {
+        struct group *gr = result;
         /* gr_mem first: it needs a pointer's alignment. */
         size_t pad = (alignof(char *) - (uintptr_t) buffer % alignof(char *)) % alignof(char *);
         if (buflen < pad + sizeof(char *))
@@ -127,50 +179,46 @@ static int fill_group(const EphemeralEntry *e, struct group *gr, char *buffer, s
         return 0;
 }
 
-static enum nss_status lookup_passwd(uid_t uid, const char *name, struct passwd *pw, char *buffer,
-                                     size_t buflen, int *errnop) {
-        _cleanup_free_ char *data = NULL;
+/* Find uid (name NULL) or name, and fill the caller's entry from it while
+ * the cache cannot change under us. */
+static enum nss_status lookup(uid_t uid, const char *name, void *result, char *buffer, size_t buflen,
+                              int (*fill)(const EphemeralEntry *e, void *result, char *buffer, size_t buflen),
+                              int *errnop) {
         EphemeralEntry e;
-        int saved = errno;
-        int r = find(uid, name, &data, &e);
-        if (r >= 0)
-                r = fill_passwd(&e, pw, buffer, buflen);
-        errno = saved;
-        return r < 0 ? status_of(r, errnop) : NSS_STATUS_SUCCESS;
-}
+        int saved = errno, r;
 
-static enum nss_status lookup_group(gid_t gid, const char *name, struct group *gr, char *buffer,
-                                    size_t buflen, int *errnop) {
-        _cleanup_free_ char *data = NULL;
-        EphemeralEntry e;
-        int saved = errno;
-        int r = find((uid_t) gid, name, &data, &e);
+        (void) pthread_once(&atfork_once, register_atfork);
+        pthread_mutex_lock(&cache_lock);
+        r = cache_refresh();
         if (r >= 0)
-                r = fill_group(&e, gr, buffer, buflen);
+                r = ephemeral_find(cache.data, cache.size, uid, name, &e);
+        if (r >= 0)
+                r = fill(&e, result, buffer, buflen);
+        pthread_mutex_unlock(&cache_lock);
         errno = saved;
         return r < 0 ? status_of(r, errnop) : NSS_STATUS_SUCCESS;
 }
 
 enum nss_status _nss_paddock_getpwuid_r(uid_t uid, struct passwd *pw, char *buffer, size_t buflen,
                                                    int *errnop) {
-        return lookup_passwd(uid, NULL, pw, buffer, buflen, errnop);
+        return lookup(uid, NULL, pw, buffer, buflen, fill_passwd, errnop);
 }
 
 enum nss_status _nss_paddock_getpwnam_r(const char *name, struct passwd *pw, char *buffer,
                                                    size_t buflen, int *errnop) {
         if (!name)
                 return NSS_STATUS_NOTFOUND;
-        return lookup_passwd(0, name, pw, buffer, buflen, errnop);
+        return lookup(0, name, pw, buffer, buflen, fill_passwd, errnop);
 }
 
 enum nss_status _nss_paddock_getgrgid_r(gid_t gid, struct group *gr, char *buffer, size_t buflen,
                                                    int *errnop) {
-        return lookup_group(gid, NULL, gr, buffer, buflen, errnop);
+        return lookup((uid_t) gid, NULL, gr, buffer, buflen, fill_group, errnop);
 }
 
 enum nss_status _nss_paddock_getgrnam_r(const char *name, struct group *gr, char *buffer,
                                                    size_t buflen, int *errnop) {
         if (!name)
                 return NSS_STATUS_NOTFOUND;
-        return lookup_group(0, name, gr, buffer, buflen, errnop);
+        return lookup(0, name, gr, buffer, buflen, fill_group, errnop);
 }

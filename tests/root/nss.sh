@@ -39,6 +39,18 @@ sleep 0.2
 check_eq "ps names the user" "$(ps -o user:32= -p "$pid" | tr -d ' ')" agent-a-t1
 kill "$pid"
 wait "$pid" 2>/dev/null
+# ausearch -i names the identity in a record, running or ended.
+if command -v ausearch >/dev/null; then
+        log=$(mktemp /run/audit.XXXXXX)
+        for u in $U $((U + 1)); do
+                echo "type=SYSCALL msg=audit(1795500000.$((u % 1000)):$((u % 1000))): arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=1 ppid=1 pid=2 auid=4242 uid=$u gid=$u euid=$u suid=$u fsuid=$u egid=$u sgid=$u fsgid=$u tty=(none) ses=3 comm=\"true\" exe=\"/bin/true\" key=(null)"
+        done >"$log"
+        out=$(ausearch -if "$log" -i 2>/dev/null)
+        check "ausearch -i names a running task's identity" grep -q " uid=agent-a-t1 " <<<"$out"
+        check "ausearch -i names an ended task's identity" grep -q " uid=agent-a-t2 " <<<"$out"
+else
+        ok "# SKIP ausearch not installed"
+fi
 getent passwd $((U + 7)) >/dev/null
 check_eq "an unknown uid: not found" "$?" 2
 check_eq "local users still resolve" "$(getent passwd 0 | cut -d: -f1)" root
