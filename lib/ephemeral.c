@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ephemeral.h"
+#include "macro.h"
 #include "validate.h"
 
 typedef struct Field {
@@ -13,7 +17,7 @@ typedef struct Field {
 
 static bool field_is(const Field *f, bool (*valid)(const char *), size_t max) {
         char buf[128];
-        if (f->n == 0 || f->n > max || f->n >= sizeof buf)
+        if (f->n == 0 || f->n > max || f->n >= sizeof buf || memchr(f->s, 0, f->n))
                 return false;
         memcpy(buf, f->s, f->n);
         buf[f->n] = 0;
@@ -98,4 +102,149 @@ int ephemeral_find(const char *data, size_t size, uid_t uid, const char *name, E
                 *ret = e;
         }
         return found ? 0 : -ENOENT;
+}
+
+static const char registry_header[] =
+        "# paddock per-task identities: UID AGENT-GID NAME AGENT TASK ENDED\n"
+        "# Written by paddock-run, read by libnss_paddock. Do not edit.\n";
+
+void ephemeral_registry_done(EphemeralRegistry *reg) {
+        for (size_t i = 0; i < reg->n; i++) {
+                free(reg->entries[i].name);
+                free(reg->entries[i].agent);
+                free(reg->entries[i].task);
+        }
+        free(reg->entries);
+        *reg = (EphemeralRegistry) {};
+}
+
+static const EphemeralIdentity *registry_find(const EphemeralRegistry *reg, uid_t uid, const char *name) {
+        for (size_t i = 0; i < reg->n; i++)
+                if (reg->entries[i].uid == uid || (name && strcmp(reg->entries[i].name, name) == 0))
+                        return &reg->entries[i];
+        return NULL;
+}
+
+static int registry_append(EphemeralRegistry *reg, uid_t uid, gid_t agent_gid, const char *name, size_t name_len,
+                           const char *agent, size_t agent_len, const char *task, size_t task_len,
+                           uint64_t ended) {
+        EphemeralIdentity *n = reallocarray(reg->entries, reg->n + 1, sizeof(EphemeralIdentity));
+        if (!n)
+                return -ENOMEM;
+        reg->entries = n;
+        n[reg->n] = (EphemeralIdentity) {
+                .uid = uid, .agent_gid = agent_gid, .ended = ended,
+                .name = strndup(name, name_len),
+                .agent = strndup(agent, agent_len),
+                .task = strndup(task, task_len),
+        };
+        reg->n++;
+        return n[reg->n - 1].name && n[reg->n - 1].agent && n[reg->n - 1].task ? 0 : -ENOMEM;
+}
+
+int ephemeral_registry_parse(const char *data, size_t size, EphemeralRegistry *ret, unsigned *ret_line) {
+        EphemeralRegistry reg = {};
+        unsigned line = 0;
+        int r = 0;
+
+        for (const char *p = data, *end = data + size; p < end && r >= 0;) {
+                const char *nl = memchr(p, '\n', end - p);
+                EphemeralEntry e;
+                line++;
+                if (!nl) {
+                        r = -EBADMSG;
+                        break;
+                }
+                r = parse_line(p, nl - p, &e);
+                p = nl + 1;
+                if (r != 0)
+                        continue;
+                char name[USER_NAME_MAX + 1];
+                memcpy(name, e.name, e.name_len);
+                name[e.name_len] = 0;
+                if (registry_find(&reg, e.uid, name))
+                        r = -EBADMSG;
+                else
+                        r = registry_append(&reg, e.uid, e.agent_gid, e.name, e.name_len, e.agent, e.agent_len,
+                                            e.task, e.task_len, e.ended);
+        }
+        if (r < 0) {
+                if (ret_line)
+                        *ret_line = line;
+                ephemeral_registry_done(&reg);
+                return r;
+        }
+        *ret = reg;
+        return 0;
+}
+
+int ephemeral_registry_format(const EphemeralRegistry *reg, char **ret, size_t *ret_size) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *m = open_memstream(&buf, &size);
+
+        if (!m)
+                return -ENOMEM;
+        fputs(registry_header, m);
+        for (size_t i = 0; i < reg->n; i++) {
+                const EphemeralIdentity *e = &reg->entries[i];
+                fprintf(m, "%u %u %s %s %s %" PRIu64 "\n", (unsigned) e->uid, (unsigned) e->agent_gid, e->name,
+                        e->agent, e->task, e->ended);
+        }
+        if (fclose(m) != 0) {
+                free(buf);
+                return -ENOMEM;
+        }
+        *ret = buf;
+        *ret_size = size;
+        return 0;
+}
+
+void ephemeral_registry_prune(EphemeralRegistry *reg, uint64_t now, uint64_t retention) {
+        size_t k = 0;
+        for (size_t i = 0; i < reg->n; i++) {
+                EphemeralIdentity *e = &reg->entries[i];
+                if (e->ended != 0 && e->ended <= now && now - e->ended > retention) {
+                        free(e->name);
+                        free(e->agent);
+                        free(e->task);
+                        continue;
+                }
+                reg->entries[k++] = *e;
+        }
+        reg->n = k;
+}
+
+int ephemeral_name(const EphemeralRegistry *reg, const char *prefix, const char *agent, const char *task,
+                   uid_t uid, uid_t first, char **ret) {
+        char *s = NULL;
+        if (asprintf(&s, "%s%s-t%s", prefix, agent, task) < 0)
+                return -ENOMEM;
+        if (strlen(s) <= USER_NAME_MAX - 1 && !registry_find(reg, (uid_t) -1, s)) {
+                *ret = s;
+                return 0;
+        }
+        char suffix[16];
+        int n = snprintf(suffix, sizeof suffix, ".%u", (unsigned) (uid - first));
+        size_t keep = MIN(strlen(s), (size_t) (USER_NAME_MAX - 1 - n));
+        strcpy(s + keep, suffix);
+        *ret = s;
+        return user_name_is_valid(s) ? 0 : -EINVAL;
+}
+
+int ephemeral_registry_add(EphemeralRegistry *reg, uid_t uid, gid_t agent_gid, const char *name,
+                           const char *agent, const char *task) {
+        if (registry_find(reg, uid, name))
+                return -EEXIST;
+        return registry_append(reg, uid, agent_gid, name, strlen(name), agent, strlen(agent), task, strlen(task), 0);
+}
+
+int ephemeral_registry_end(EphemeralRegistry *reg, uid_t uid, uint64_t now) {
+        for (size_t i = 0; i < reg->n; i++)
+                if (reg->entries[i].uid == uid) {
+                        if (reg->entries[i].ended == 0)
+                                reg->entries[i].ended = now > 0 ? now : 1;
+                        return 0;
+                }
+        return -ENOENT;
 }

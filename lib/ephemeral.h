@@ -33,3 +33,40 @@ typedef struct EphemeralEntry {
  * text. 0 and *ret; -ENOENT when there is none; -EBADMSG when any line is
  * malformed or the key is there twice. */
 int ephemeral_find(const char *data, size_t size, uid_t uid, const char *name, EphemeralEntry *ret);
+
+/* The writer's side: paddock-run, under the registry's lock. */
+
+typedef struct EphemeralIdentity {
+        uid_t uid;
+        gid_t agent_gid;
+        char *name, *agent, *task;
+        uint64_t ended;
+} EphemeralIdentity;
+
+typedef struct EphemeralRegistry {
+        EphemeralIdentity *entries;
+        size_t n;
+} EphemeralRegistry;
+
+/* The whole registry; -EBADMSG (and *ret_line, 1-based) for a bad line
+ * or a uid or name that is there twice. */
+int ephemeral_registry_parse(const char *data, size_t size, EphemeralRegistry *ret, unsigned *ret_line);
+void ephemeral_registry_done(EphemeralRegistry *reg);
+int ephemeral_registry_format(const EphemeralRegistry *reg, char **ret, size_t *ret_size);
+
+/* Forget identities that ended more than retention seconds before now. */
+void ephemeral_registry_prune(EphemeralRegistry *reg, uint64_t now, uint64_t retention);
+
+/* The user name of a new identity: PREFIX AGENT "-t" TASK when that fits
+ * in 31 characters and nobody in the registry has it; otherwise cut to fit
+ * and ended in "." and uid - first (the offset in the range), which no
+ * agent or task name can contain, so it is unique. */
+int ephemeral_name(const EphemeralRegistry *reg, const char *prefix, const char *agent, const char *task,
+                   uid_t uid, uid_t first, char **ret);
+
+/* Add a running identity (copies the strings). */
+int ephemeral_registry_add(EphemeralRegistry *reg, uid_t uid, gid_t agent_gid, const char *name,
+                           const char *agent, const char *task);
+
+/* Mark uid's identity ended at now; -ENOENT if it is not there. */
+int ephemeral_registry_end(EphemeralRegistry *reg, uid_t uid, uint64_t now);

@@ -40,5 +40,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (e.name_len != 10 || memcmp(e.name, "agent-a-t1", 10) != 0)
                         abort();
         }
+
+        /* The writer's parser agrees with the reader, and what it writes
+         * reads back the same. */
+        EphemeralRegistry reg = {};
+        if (ephemeral_registry_parse((const char *) data, size, &reg, NULL) == 0) {
+                char *out = NULL;
+                size_t n;
+                if (ephemeral_registry_format(&reg, &out, &n) == 0) {
+                        EphemeralRegistry again = {};
+                        if (ephemeral_registry_parse(out, n, &again, NULL) < 0 || again.n != reg.n)
+                                abort();
+                        for (size_t i = 0; i < reg.n; i++)
+                                if (ephemeral_find(out, n, reg.entries[i].uid, NULL, &e) < 0 ||
+                                    ephemeral_find((const char *) data, size, 0, reg.entries[i].name, &e) < 0)
+                                        abort();
+                        ephemeral_registry_done(&again);
+                }
+                free(out);
+        }
+        ephemeral_registry_done(&reg);
         return 0;
 }

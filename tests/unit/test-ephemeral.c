@@ -58,8 +58,46 @@ int main(void) {
         ASSERT_ERROR(find("1879048192 70000 agent-a-t1 a 1 0\nx\n", 1879048192, NULL, &e), EBADMSG);
         ASSERT_ERROR(find("1879048192 70000 agent-a-t1 a 1 0\n1879048193 70000 agent-a-t1 a 2 0\n", 0,
                           "agent-a-t1", &e), EBADMSG);
+        /* A NUL inside a field is not the end of it. */
+        static const char nul_name[] = "1879048192 70000 ag\0\0agent-a-t9 a 9 0\n";
+        ASSERT_ERROR(ephemeral_find(nul_name, sizeof nul_name - 1, 1879048192, NULL, &e), EBADMSG);
         /* An embedded NUL is not the end of the file. */
         static const char nul[] = "1879048192 70000 agent-a-t1 a 1 0\n\0garbage\n";
         ASSERT_ERROR(ephemeral_find(nul, sizeof nul - 1, 1879048192, NULL, &e), EBADMSG);
+
+        /* The writer's side. */
+        EphemeralRegistry reg = {};
+        _cleanup_free_ char *text = NULL, *n1 = NULL, *n2 = NULL, *n3 = NULL;
+        size_t size;
+        unsigned line = 0;
+        ASSERT_OK(ephemeral_registry_parse(good, strlen(good), &reg, &line));
+        ASSERT_EQ(reg.n, 2);
+        ASSERT_ERROR(ephemeral_registry_parse(bad[17], strlen(bad[17]), &(EphemeralRegistry) {}, &line), EBADMSG);
+        ASSERT_EQ(line, 2);
+
+        /* Names: the plain one; taken or too long: cut, with the offset. */
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "2", 1879048200, 1879048192, &n1));
+        ASSERT_STREQ(n1, "agent-a-t2");
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "1", 1879048201, 1879048192, &n2));
+        ASSERT_STREQ(n2, "agent-a-t1.9");
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "reviewer", "0123456789abcdefghij", 1879048292, 1879048192, &n3));
+        ASSERT_STREQ(n3, "agent-reviewer-t0123456789a.100");
+        ASSERT_EQ(strlen(n3), 31);
+
+        ASSERT_OK(ephemeral_registry_add(&reg, 1879048200, 70000, n1, "a", "2"));
+        ASSERT_ERROR(ephemeral_registry_add(&reg, 1879048200, 70000, "agent-a-tz", "a", "z"), EEXIST);
+        ASSERT_ERROR(ephemeral_registry_add(&reg, 1879048209, 70000, n1, "a", "2"), EEXIST);
+        ASSERT_OK(ephemeral_registry_end(&reg, 1879048200, 1795600000));
+        ASSERT_ERROR(ephemeral_registry_end(&reg, 42, 1795600000), ENOENT);
+
+        /* Retention: the one that ended 1795500000 goes 100 s later, not the others. */
+        ephemeral_registry_prune(&reg, 1795500000 + 101, 100);
+        ASSERT_EQ(reg.n, 2);
+        ASSERT_OK(ephemeral_registry_format(&reg, &text, &size));
+        ASSERT_OK(find(text, 1879048192, NULL, &e));
+        ASSERT_ERROR(find(text, 1879048193, NULL, &e), ENOENT);
+        ASSERT_OK(find(text, 0, "agent-a-t2", &e));
+        ASSERT_EQ(e.ended, 1795600000);
+        ephemeral_registry_done(&reg);
         return tap_finish();
 }
