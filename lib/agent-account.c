@@ -6,6 +6,9 @@
 
 #include "agent-account.h"
 #include "agent.h"
+#include "ephemeral.h"
+#include "fileio.h"
+#include "path-util.h"
 #include "parse-util.h"
 #include "policy.h"
 #include "uidreg.h"
@@ -46,9 +49,44 @@ static const UidEntry *find_entry(const UidRegistry *reg, const char *prefix, co
         return e;
 }
 
+static int agent_state(const char *root, const Config *config, AgentAccount *ret, int64_t today);
+
+/* A per-task identity is its agent's account while its task runs. */
+static int lookup_ephemeral(const char *root, const Config *config, const char *user, uid_t uid, int64_t today,
+                            AgentAccount *ret) {
+        _cleanup_free_ char *path = path_join_root(root, EPHEMERAL_REGISTRY), *data = NULL;
+        EphemeralEntry e;
+        size_t size;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        r = ephemeral_find(data, size, 0, user, &e);
+        if (r == -ENOENT && uid != (uid_t) -1)
+                r = ephemeral_find(data, size, uid, NULL, &e);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        ret->agent = strndup(e.agent, e.agent_len);
+        if (!ret->agent)
+                return -ENOMEM;
+        ret->uid = e.uid;
+        ret->has_prefix = true;
+        if (e.ended) {
+                ret->state = AGENT_ACCOUNT_REMOVED;
+                return 0;
+        }
+        return agent_state(root, config, ret, today);
+}
+
 int agent_account_lookup(const char *root, const char *user, uid_t uid, int64_t today, AgentAccount *ret) {
         _cleanup_(config_freep) Config *config = NULL;
-        _cleanup_(agent_freep) Agent *agent = NULL;
         _cleanup_free_ char *error = NULL;
         UidRegistry reg = {};
         int r;
@@ -70,7 +108,7 @@ int agent_account_lookup(const char *root, const char *user, uid_t uid, int64_t 
         const UidEntry *e = find_entry(&reg, config->user_prefix, user, uid);
         if (!e) {
                 uid_registry_done(&reg);
-                return 0;
+                return lookup_ephemeral(root, config, user, uid, today, ret);
         }
         ret->agent = strdup(e->name);
         ret->uid = e->uid;
@@ -83,6 +121,15 @@ int agent_account_lookup(const char *root, const char *user, uid_t uid, int64_t 
                 ret->state = AGENT_ACCOUNT_REMOVED;
                 return 0;
         }
+        return agent_state(root, config, ret, today);
+}
+
+/* The state of ret->agent from its file. */
+static int agent_state(const char *root, const Config *config, AgentAccount *ret, int64_t today) {
+        _cleanup_(agent_freep) Agent *agent = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
         r = agent_load(root, config, ret->agent, &agent, &error);
         if (r == -ENOMEM)
                 return r;

@@ -101,7 +101,7 @@ int confine_self(const Confinement *c) {
         uid_t ru, eu, su;
         gid_t rg, eg, sg;
 
-        if (setgroups(0, NULL) < 0 || setresgid(c->gid, c->gid, c->gid) < 0)
+        if (setgroups(c->n_groups, c->groups) < 0 || setresgid(c->gid, c->gid, c->gid) < 0)
                 return -errno;
 
         /* The bounding set first: dropping from it needs CAP_SETPCAP. */

@@ -22,11 +22,13 @@ int confine_seccomp_build(const Sandbox *s, scmp_filter_ctx *ret);
 typedef struct Confinement {
         uid_t uid;
         gid_t gid;
+        const gid_t *groups;            /* supplementary groups; none when n_groups is 0 */
+        size_t n_groups;
         uint64_t capabilities;          /* kept as ambient capabilities; usually none */
         scmp_filter_ctx seccomp;        /* loaded last; NULL: none (tests only) */
 } Confinement;
 
-/* In the process to be confined, as root: supplementary groups cleared,
+/* In the process to be confined, as root: supplementary groups set,
  * gid and uid set (real, effective, saved), the capability bounding set
  * cut to c->capabilities, no_new_privs, ambient and inheritable sets
  * cleared, then the seccomp filter loaded. Returns -errno; the process is

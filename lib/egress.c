@@ -5,6 +5,9 @@
 #include <sys/socket.h>
 
 #include "egress.h"
+#include "ephemeral.h"
+#include "fileio.h"
+#include "path-util.h"
 #include "nft.h"
 #include "strv.h"
 #include "uidreg.h"
@@ -181,6 +184,7 @@ void egress_state_done(EgressState *s) {
         for (size_t i = 0; i < s->n_targets; i++)
                 free(s->targets[i].name);
         free(s->targets);
+        free(s->aliases);
         for (size_t i = 0; i < s->n_hosts; i++)
                 resolved_host_done(&s->hosts[i]);
         free(s->hosts);
@@ -199,6 +203,41 @@ static const ResolvedHost *find_host(const EgressState *s, const char *name) {
                 if (streq(s->hosts[i].name, name))
                         return &s->hosts[i];
         return NULL;
+}
+
+/* The per-task identities in ROOT/run/paddock/ephemeral: a running one
+ * goes where its agent goes, an ended one nowhere. A corrupt registry is
+ * a warning: paddock-run refuses to add to it, so no task runs under it. */
+static int build_aliases(const Policy *p, EgressState *s, char ***warnings) {
+        _cleanup_free_ char *path = path_join_root(p->root, EPHEMERAL_REGISTRY), *data = NULL;
+        EphemeralRegistry reg = {};
+        size_t size;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
+        if (r == -ENOENT)
+                return 0;
+        if (r >= 0)
+                r = ephemeral_registry_parse(data, size, &reg, NULL);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return strv_extendf(warnings, "%s cannot be read (%s); per-task identities get no fence",
+                                    path, strerror(-r));
+        s->aliases = calloc(reg.n + 1, sizeof(EgressAlias));
+        if (!s->aliases) {
+                ephemeral_registry_done(&reg);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < reg.n; i++) {
+                const EphemeralIdentity *e = &reg.entries[i];
+                const EgressTarget *t = e->ended ? NULL : egress_find_target(s, e->agent);
+                s->aliases[s->n_aliases++] = (EgressAlias) { .uid = e->uid, .target = t && t->agent ? t : NULL };
+        }
+        ephemeral_registry_done(&reg);
+        return 0;
 }
 
 int egress_state_build(const Policy *p, bool resolve, EgressState *ret, char ***ret_warnings) {
@@ -247,6 +286,9 @@ int egress_state_build(const Policy *p, bool resolve, EgressState *ret, char ***
                 t->uid = e->uid;
                 denied_digest(e->uid, t->digest);
         }
+        r = build_aliases(p, &s, &warnings);
+        if (r < 0)
+                goto fail;
 
         if (resolve) {
                 for (size_t i = 0; i < s.n_targets; i++) {
@@ -438,16 +480,26 @@ static int render_agent(FILE *f, const EgressState *s, const EgressTarget *t) {
  * (the shared chain "common" sends metadata there). A denied uid has one
  * chain for both. */
 static void render_map(FILE *f, const EgressState *s, bool deny) {
+        size_t n = 0;
+
         fprintf(f, "\tmap %s {\n\t\ttype uid : verdict\n", deny ? "denies" : "agents");
         for (size_t i = 0; i < s->n_targets; i++) {
                 const EgressTarget *t = &s->targets[i];
-                fprintf(f, "%s%u : goto ", i == 0 ? "\t\telements = { " : ",\n\t\t\t     ", (unsigned) t->uid);
+                fprintf(f, "%s%u : goto ", n++ == 0 ? "\t\telements = { " : ",\n\t\t\t     ", (unsigned) t->uid);
                 if (t->agent)
                         fprintf(f, "%s-%s", deny ? "deny" : "agent", t->name);
                 else
                         fprintf(f, "denied-%u", (unsigned) t->uid);
         }
-        if (s->n_targets > 0)
+        for (size_t i = 0; i < s->n_aliases; i++) {
+                const EgressAlias *a = &s->aliases[i];
+                fprintf(f, "%s%u : goto ", n++ == 0 ? "\t\telements = { " : ",\n\t\t\t     ", (unsigned) a->uid);
+                if (a->target)
+                        fprintf(f, "%s-%s", deny ? "deny" : "agent", a->target->name);
+                else
+                        fputs("refuse", f);
+        }
+        if (n > 0)
                 fputs(" }\n", f);
         fputs("\t}\n", f);
 }

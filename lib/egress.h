@@ -51,10 +51,19 @@ typedef struct EgressTarget {
         char digest[17];
 } EgressTarget;
 
+/* A per-task identity (paddock-run --ephemeral): its uid goes where its
+ * agent's goes while the task runs; once it has ended, nowhere. */
+typedef struct EgressAlias {
+        uid_t uid;
+        const EgressTarget *target;     /* NULL: refused everything */
+} EgressAlias;
+
 typedef struct EgressState {
         const Policy *policy;
         EgressTarget *targets;          /* agents first, then denied uids */
         size_t n_targets;
+        EgressAlias *aliases;
+        size_t n_aliases;
         ResolvedHost *hosts;
         size_t n_hosts;
         char digest[17];                /* of everything but the agents */

@@ -222,8 +222,14 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
 
         /* Identity and command. */
 #define TRY(x) do { r = (x); if (r < 0) return r; } while (0)
-        TRY(add_string(s, "User", user));
-        TRY(add_string(s, "Group", user));
+        TRY(add_string(s, "User", o->user ?: user));
+        TRY(add_string(s, "Group", o->user ?: user));
+        if (o->user) {
+                char **l = NULL;
+                if (strv_extend(&l, user) < 0)
+                        return -ENOMEM;
+                TRY(add_strv(s, "SupplementaryGroups", SBX_STRV, l, false));
+        }
         /* Sessions through PAM: the agent's own service if it names one. A
          * task always goes through paddock's, whose pam_paddock session
          * gives it the human's login uid while systemd still runs as root
@@ -252,14 +258,14 @@ int sandbox_build(const Agent *a, const Config *c, const SandboxOptions *o, Sand
                         TRY(add_strv(s, "ExecStart", SBX_EXEC, argv, false));
                 }
         }
-        TRY(add_string(s, "WorkingDirectory", state));
-        {
+        if (!o->user) {
+                TRY(add_string(s, "WorkingDirectory", state));
                 char **l = NULL;
                 if (strv_extend(&l, state_rel) < 0)
                         return -ENOMEM;
                 TRY(add_strv(s, "StateDirectory", SBX_STRV, l, false));
+                TRY(add_u64(s, "StateDirectoryMode", SBX_MODE, 0700));
         }
-        TRY(add_u64(s, "StateDirectoryMode", SBX_MODE, 0700));
 
         /* What the agent may write, by stage. */
         switch (o->stage) {

@@ -59,6 +59,9 @@ typedef struct SandboxOptions {
         Stage stage;            /* STAGE_FULL for the agent's own service */
         const char *root;       /* where the credential store is looked at */
         bool task;              /* a transient task unit, not the agent's service */
+        const char *user;       /* a task's own identity (--ephemeral): runs as this user and group,
+                                 * with the agent's group as a supplementary one and without the
+                                 * agent's state directory, which is the agent's uid's alone */
 } SandboxOptions;
 
 Sandbox *sandbox_free(Sandbox *s);

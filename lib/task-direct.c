@@ -64,8 +64,8 @@ static int build_environment(const Task *t, char ***ret) {
                 return r;
         if (strv_extend(&env, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin") < 0 ||
             strv_extendf(&env, "HOME=%s", t->home) < 0 ||
-            strv_extendf(&env, "USER=%s", t->acct) < 0 ||
-            strv_extendf(&env, "LOGNAME=%s", t->acct) < 0 ||
+            strv_extendf(&env, "USER=%s", t->run_user ?: t->acct) < 0 ||
+            strv_extendf(&env, "LOGNAME=%s", t->run_user ?: t->acct) < 0 ||
             strv_extendf(&env, "SHELL=%s", t->shell) < 0)
                 return -ENOMEM;
         *ret = TAKE_PTR(env);
@@ -99,8 +99,10 @@ _noreturn_ static void child(const Task *t, const Sandbox *s, scmp_filter_ctx fi
         }
         const SandboxDirective *caps = sandbox_find(s, "AmbientCapabilities");
         Confinement conf = {
-                .uid = t->uid,
-                .gid = t->gid,
+                .uid = t->run_user ? t->run_uid : t->uid,
+                .gid = t->run_user ? (gid_t) t->run_uid : t->gid,
+                .groups = t->run_user ? &t->gid : NULL,
+                .n_groups = t->run_user ? 1 : 0,
                 .capabilities = caps ? caps->u : 0,
                 .seccomp = filter,
         };

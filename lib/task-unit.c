@@ -44,6 +44,10 @@ static int append_properties(sd_bus_message *m, const Task *t, const Sandbox *s,
             strv_extend(&end, t->id) < 0 || strv_extend(&end, uid) < 0 ||
             strv_extend(&end, t->human ?: "") < 0 || strv_extend(&end, stage_to_string(t->stage)) < 0)
                 return -ENOMEM;
+        if (t->run_user &&
+            (strv_extend(&end, t->run_user) < 0 || strv_extendf(&end, "%u", (unsigned) t->run_uid) < 0 ||
+             strv_extend(&end, o->fenced ? "1" : "0") < 0))
+                return -ENOMEM;
 
         /* AddRef: the unit stays loaded, its status and exit code readable,
          * until this connection goes. */

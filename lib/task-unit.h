@@ -17,6 +17,7 @@
 typedef struct TaskUnitOptions {
         bool pipe;              /* our stdin, stdout and stderr are the task's */
         bool wait;              /* the unit stays until we have read how it ended */
+        bool fenced;            /* the task's own identity joined the egress fence */
 } TaskUnitOptions;
 
 /* Start the unit and wait for its start job. On success t->ses holds the

@@ -111,6 +111,13 @@ int task_audit(const Task *t, int type, const char *extra, bool success) {
         int r;
 
         r = task_record_fields(t->id, t->human, t->human_uid, t->stage, t->ses, &fields);
+        if (r >= 0 && t->run_user) {
+                char n[16];
+                snprintf(n, sizeof n, "%u", (unsigned) t->run_uid);
+                r = audit_fields_add(&fields, "task-user", t->run_user);
+                if (r >= 0)
+                        r = audit_fields_add(&fields, "task-uid", n);
+        }
         if (r < 0)
                 return r;
         if (asprintf(&all, "%s%s%s", fields, extra ? " " : "", strempty(extra)) < 0 ||

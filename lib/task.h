@@ -33,6 +33,11 @@ typedef struct Task {
         Stage stage;
         char **argv;
         unsigned ses;                   /* the task's audit session, once known */
+        /* --ephemeral: the task's own identity (user and group of this
+         * name and number, the agent's group supplementary); NULL: the
+         * agent's. */
+        const char *run_user;
+        uid_t run_uid;
 } Task;
 
 /* STATE/drafts, the one place a draft-stage task may write: made if

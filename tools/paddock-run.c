@@ -3,6 +3,7 @@
 /* paddock-run: one task, as an agent, for a human, at a stage. */
 
 #include <getopt.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 #include "strv.h"
 #include "task.h"
 #include "task-direct.h"
+#include "task-ephemeral.h"
 #include "task-unit.h"
 #include "tool-util.h"
 #include "validate.h"
@@ -34,6 +36,7 @@ static bool arg_wait = false;
 static bool arg_pipe = false;
 static bool arg_allow_auid_mismatch = false;
 static bool arg_no_systemd = false;
+static bool arg_ephemeral = false;
 static bool arg_quiet = false;
 static const char *arg_root = NULL;
 static char **arg_command = NULL;
@@ -51,6 +54,7 @@ static void help(void) {
                "     --pipe                 The task reads our stdin and writes our stdout and stderr\n"
                "     --allow-auid-mismatch  Run even when the login uid stays someone else's\n"
                "     --no-systemd           Start the task directly, as where systemd does not run\n"
+               "     --ephemeral            Run as an identity of the task's own (see nss_paddock(8))\n"
                "     --root=DIR             Read agent files and the agent's user below DIR\n"
                "  -q --quiet                Print nothing but the task's own output\n\n"
                "See paddock-run(8).\n",
@@ -68,6 +72,7 @@ static int parse_argv(int argc, char *argv[]) {
                 ARG_PIPE,
                 ARG_ALLOW_AUID_MISMATCH,
                 ARG_NO_SYSTEMD,
+                ARG_EPHEMERAL,
                 ARG_ROOT,
         };
         static const struct option options[] = {
@@ -81,6 +86,7 @@ static int parse_argv(int argc, char *argv[]) {
                 { "pipe",                no_argument,       NULL, ARG_PIPE                },
                 { "allow-auid-mismatch", no_argument,       NULL, ARG_ALLOW_AUID_MISMATCH },
                 { "no-systemd",          no_argument,       NULL, ARG_NO_SYSTEMD          },
+                { "ephemeral",           no_argument,       NULL, ARG_EPHEMERAL           },
                 { "root",                required_argument, NULL, ARG_ROOT                },
                 { "quiet",               no_argument,       NULL, 'q'                     },
                 {}
@@ -122,6 +128,9 @@ static int parse_argv(int argc, char *argv[]) {
                         break;
                 case ARG_NO_SYSTEMD:
                         arg_no_systemd = true;
+                        break;
+                case ARG_EPHEMERAL:
+                        arg_ephemeral = true;
                         break;
                 case ARG_ROOT:
                         arg_root = optarg;
@@ -247,6 +256,15 @@ static int take_login_uid(const Task *t, bool required) {
         return r;
 }
 
+/* Without systemd, the task's own identity ends with us. */
+static void release_identity(const Task *t, bool fenced) {
+        if (!t->run_user)
+                return;
+        int r = task_ephemeral_release(arg_root, t->run_uid, fenced);
+        if (r < 0)
+                log_warning_errno(r, "Failed to retire the task's identity %s: %m", t->run_user);
+}
+
 static int run_direct(Task *t, const Sandbox *s, bool offline) {
         _cleanup_free_ char *cgroup = NULL, *extra = NULL;
         TaskDirectResult res;
@@ -288,6 +306,7 @@ static int run_direct(Task *t, const Sandbox *s, bool offline) {
         r = task_direct_wait(pid, cgroup, &res);
         if (r < 0)
                 return log_error_errno(r, "Failed to wait for the task: %m"), PADDOCK_EXIT_FAILURE;
+        release_identity(t, !offline);
 
         int code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : 128 + WTERMSIG(res.status);
         char n[16];
@@ -303,7 +322,7 @@ static int run_direct(Task *t, const Sandbox *s, bool offline) {
 static int run_unit(Task *t, const Sandbox *s) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *result = NULL, *unit = task_unit_name(t->agent, t->id);
-        TaskUnitOptions o = { .pipe = arg_pipe, .wait = arg_wait };
+        TaskUnitOptions o = { .pipe = arg_pipe, .wait = arg_wait, .fenced = t->run_user && !s->offline };
         int r, code;
 
         if (!unit)
@@ -318,6 +337,9 @@ static int run_unit(Task *t, const Sandbox *s) {
         if (r < 0) {
                 log_error_errno(r, "Failed to start %s: %s. See \"journalctl -u %s\".", unit,
                                 result ?: strerror(-r), unit);
+                /* A unit that never ran has no ExecStopPost= to do it. */
+                if (!result || !streq(result, "failed"))
+                        release_identity(t, o.fenced);
                 return refuse(t, result ?: "start-failed");
         }
         (void) task_audit(t, AUDIT_USER_START, NULL, true);
@@ -331,6 +353,40 @@ static int run_unit(Task *t, const Sandbox *s) {
         if (r < 0)
                 return log_error_errno(r, "Failed to follow %s: %m", unit), PADDOCK_EXIT_FAILURE;
         return code;
+}
+
+static bool uid_in_use(uid_t uid) {
+        return getpwuid(uid) != NULL;
+}
+
+/* --ephemeral: a new identity of the task's own. Under systemd, PID 1
+ * must find it through NSS (nss_paddock in nsswitch.conf). */
+static int take_identity(Task *t, const Config *c, char **ret_user) {
+        int r;
+
+        if (t->stage == STAGE_DRAFT) {
+                log_error("--ephemeral runs at the read-only or the full stage: drafts are the agent's own uid's.");
+                return refuse(t, "ephemeral-draft");
+        }
+        r = task_ephemeral_acquire(arg_root, c, t->agent, t->id, t->gid, arg_root ? NULL : uid_in_use,
+                                   &t->run_uid, ret_user);
+        if (r < 0) {
+                log_error_errno(r, "Failed to make an identity for the task: %m");
+                return refuse(t, "ephemeral");
+        }
+        t->run_user = *ret_user;
+        if (!arg_no_systemd && bus_systemd_running()) {
+                struct passwd *pw = getpwnam(t->run_user);
+                if (!pw || pw->pw_uid != t->run_uid) {
+                        log_error("%s does not resolve: add \"paddock\" to the passwd and group lines of "
+                                  "/etc/nsswitch.conf (see nss_paddock(8)).", t->run_user);
+                        release_identity(t, false);
+                        return refuse(t, "ephemeral-nss");
+                }
+        }
+        if (!arg_quiet)
+                log_info("Task %s runs as %s (uid %u).", t->id, t->run_user, (unsigned) t->run_uid);
+        return PADDOCK_EXIT_OK;
 }
 
 static int run(int argc, char *argv[]) {
@@ -410,7 +466,14 @@ static int run(int argc, char *argv[]) {
                 }
         }
 
-        SandboxOptions so = { .stage = t.stage, .root = arg_root, .task = true };
+        _cleanup_free_ char *run_user = NULL;
+        if (arg_ephemeral) {
+                r = take_identity(&t, p->config, &run_user);
+                if (r != PADDOCK_EXIT_OK)
+                        goto finish;
+        }
+
+        SandboxOptions so = { .stage = t.stage, .root = arg_root, .task = true, .user = t.run_user };
         r = sandbox_build(a, p->config, &so, &s);
         if (r < 0) {
                 log_error_errno(r, "Failed to build the sandbox of agent %s: %m", a->name);
@@ -418,6 +481,15 @@ static int run(int argc, char *argv[]) {
                 goto finish;
         }
 
+        if (t.run_user && !s->offline) {
+                r = task_ephemeral_fence_join(t.run_uid, t.agent);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to put %s into agent %s's egress fence: %m", t.run_user, t.agent);
+                        release_identity(&t, false);
+                        r = refuse(&t, "no-egress-fence");
+                        goto finish;
+                }
+        }
         if (!arg_no_systemd && bus_systemd_running())
                 r = run_unit(&t, s);
         else

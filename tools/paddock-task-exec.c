@@ -5,9 +5,12 @@
  *   start -- CMD...              ExecStart=, as the agent, in the sandbox:
  *                                report the audit session that the task's
  *                                PAM session opened, execute CMD
- *   end NAME ACCT UID TASK HUMAN-UID HUMAN STAGE
+ *   end NAME ACCT UID TASK HUMAN-UID HUMAN STAGE [RUN-USER RUN-UID FENCED]
  *                                ExecStopPost=, as root: the USER_END
- *                                record, from what systemd says of the end
+ *                                record, from what systemd says of the end;
+ *                                for a task's own identity, its uid out of
+ *                                the fence (FENCED=1) and its registry
+ *                                entry marked ended
  */
 
 #include <errno.h>
@@ -23,6 +26,7 @@
 #include "log.h"
 #include "parse-util.h"
 #include "task.h"
+#include "task-ephemeral.h"
 #include "task-unit.h"
 #include "validate.h"
 
@@ -55,16 +59,19 @@ static int do_start(int argc, char *argv[]) {
 
 static int do_end(int argc, char *argv[]) {
         _cleanup_free_ char *extra = NULL;
-        uint64_t uid, human;
+        uint64_t uid, human, run_uid = 0;
         const char *result = getenv("SERVICE_RESULT"), *code = getenv("EXIT_CODE"),
                    *status = getenv("EXIT_STATUS");
         int r;
 
-        if (argc != 9 || !agent_name_is_valid(argv[2]) || !task_id_is_valid(argv[5]) ||
+        if ((argc != 9 && argc != 12) || !agent_name_is_valid(argv[2]) || !task_id_is_valid(argv[5]) ||
             parse_decimal(argv[4], 0, UINT32_MAX - 1, &uid) < 0 ||
             parse_decimal(argv[6], 0, UINT32_MAX - 1, &human) < 0 ||
-            stage_from_string(argv[8]) < 0) {
-                log_error("Usage: %s end NAME ACCT UID TASK HUMAN-UID HUMAN STAGE", program_invocation_short_name);
+            stage_from_string(argv[8]) < 0 ||
+            (argc == 12 && (!user_name_is_valid(argv[9]) || parse_decimal(argv[10], 1, UINT32_MAX - 1, &run_uid) < 0 ||
+                            !(streq(argv[11], "0") || streq(argv[11], "1"))))) {
+                log_error("Usage: %s end NAME ACCT UID TASK HUMAN-UID HUMAN STAGE [RUN-USER RUN-UID FENCED]",
+                          program_invocation_short_name);
                 return PADDOCK_EXIT_USAGE;
         }
         Task t = {
@@ -76,6 +83,8 @@ static int do_end(int argc, char *argv[]) {
                 .human = argv[7][0] ? argv[7] : NULL,
                 .stage = stage_from_string(argv[8]),
                 .ses = SESSION_UNSET,
+                .run_user = argc == 12 ? argv[9] : NULL,
+                .run_uid = (uid_t) run_uid,
         };
         /* EXIT_CODE is "exited", "killed" or "dumped"; EXIT_STATUS the
          * status or the signal's name. */
@@ -88,8 +97,13 @@ static int do_end(int argc, char *argv[]) {
                 return log_oom(), PADDOCK_EXIT_FAILURE;
         r = task_audit(&t, AUDIT_USER_END, extra, streq_ptr(result, "success"));
         if (r < 0)
-                return log_error_errno(r, "Failed to send the task's end record: %m"), PADDOCK_EXIT_FAILURE;
-        return PADDOCK_EXIT_OK;
+                log_error_errno(r, "Failed to send the task's end record: %m");
+        if (t.run_user) {
+                int k = task_ephemeral_release(NULL, t.run_uid, streq(argv[11], "1"));
+                if (k < 0)
+                        r = log_error_errno(k, "Failed to retire the task's identity %s: %m", t.run_user);
+        }
+        return r < 0 ? PADDOCK_EXIT_FAILURE : PADDOCK_EXIT_OK;
 }
 
 int main(int argc, char *argv[]) {

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ephemeral.h"
+#include "fileio.h"
+#include "fs-util.h"
+#include "nft.h"
+#include "parse-util.h"
+#include "path-util.h"
+#include "task-ephemeral.h"
+
+/* Every change to the registry and the counter happens under this lock. */
+static int lock_registry(const char *root, int *ret_fd) {
+        _cleanup_free_ char *dir = path_join_root(root, PADDOCK_RUNTIME_DIR), *lock = NULL;
+        int r;
+
+        if (!dir || !(lock = path_join(dir, ".ephemeral.lock")))
+                return -ENOMEM;
+        r = mkdir_parents(dir, 0755);
+        if (r < 0)
+                return r;
+        int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (fd < 0)
+                return -errno;
+        if (flock(fd, LOCK_EX) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
+static int registry_load(const char *path, EphemeralRegistry *ret) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
+        if (r == -ENOENT) {
+                *ret = (EphemeralRegistry) {};
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        return ephemeral_registry_parse(data, size, ret, NULL);
+}
+
+static int registry_save(const char *path, EphemeralRegistry *reg, const Config *c) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        ephemeral_registry_prune(reg, (uint64_t) time(NULL), c->ephemeral_retention_sec);
+        r = ephemeral_registry_format(reg, &data, &size);
+        if (r < 0)
+                return r;
+        /* /run is memory: a crash loses it, and the counter keeps the uids. */
+        return write_file_atomic(path, data, size, 0644, (uid_t) -1, (gid_t) -1, 0);
+}
+
+int task_ephemeral_acquire(const char *root, const Config *c, const char *agent, const char *task, gid_t agent_gid,
+                           bool (*in_use)(uid_t uid), uid_t *ret_uid, char **ret_name) {
+        _cleanup_free_ char *reg_path = path_join_root(root, EPHEMERAL_REGISTRY);
+        _cleanup_free_ char *last_path = path_join_root(root, EPHEMERAL_LAST), *last = NULL, *name = NULL;
+        _cleanup_free_ char *state = path_join_root(root, PADDOCK_STATE_DIR);
+        _cleanup_close_ int lock = -EBADF;
+        EphemeralRegistry reg = {};
+        uint64_t v, next = c->ephemeral_min;
+        char buf[16];
+        int r;
+
+        if (!reg_path || !last_path || !state)
+                return -ENOMEM;
+        r = lock_registry(root, &lock);
+        if (r < 0)
+                return r;
+        r = read_full_file(last_path, 64, &last, NULL);
+        if (r >= 0) {
+                last[strcspn(last, "\n")] = 0;
+                r = parse_decimal(last, 0, UINT32_MAX, &v);
+                if (r < 0)
+                        return -EBADMSG;
+                if (v >= next)
+                        next = v + 1;
+        } else if (r != -ENOENT)
+                return r;
+
+        r = registry_load(reg_path, &reg);
+        if (r < 0)
+                return r;
+        for (; next <= c->ephemeral_max; next++) {
+                bool taken = in_use && in_use((uid_t) next);
+                for (size_t i = 0; !taken && i < reg.n; i++)
+                        taken = reg.entries[i].uid == (uid_t) next;
+                if (!taken)
+                        break;
+        }
+        if (next > c->ephemeral_max) {
+                r = -ENOSPC;
+                goto finish;
+        }
+        /* The counter first, synced: a uid it has passed is never given
+         * again, whatever happens next. */
+        snprintf(buf, sizeof buf, "%u\n", (unsigned) next);
+        r = mkdir_parents(state, 0755);
+        if (r >= 0)
+                r = write_file_atomic(last_path, buf, strlen(buf), 0644, (uid_t) -1, (gid_t) -1, WRITE_SYNC);
+        if (r >= 0)
+                r = ephemeral_name(&reg, c->user_prefix, agent, task, (uid_t) next, c->ephemeral_min, &name);
+        if (r >= 0)
+                r = ephemeral_registry_add(&reg, (uid_t) next, agent_gid, name, agent, task);
+        if (r >= 0)
+                r = registry_save(reg_path, &reg, c);
+        if (r >= 0) {
+                *ret_uid = (uid_t) next;
+                *ret_name = TAKE_PTR(name);
+        }
+finish:
+        ephemeral_registry_done(&reg);
+        return r;
+}
+
+int task_ephemeral_end(const char *root, const Config *c, uid_t uid) {
+        _cleanup_free_ char *reg_path = path_join_root(root, EPHEMERAL_REGISTRY);
+        _cleanup_close_ int lock = -EBADF;
+        EphemeralRegistry reg = {};
+        int r;
+
+        if (!reg_path)
+                return -ENOMEM;
+        r = lock_registry(root, &lock);
+        if (r < 0)
+                return r;
+        r = registry_load(reg_path, &reg);
+        if (r >= 0)
+                r = ephemeral_registry_end(&reg, uid, (uint64_t) time(NULL));
+        if (r >= 0)
+                r = registry_save(reg_path, &reg, c);
+        ephemeral_registry_done(&reg);
+        return r;
+}
+
+int task_ephemeral_fence_join(uid_t uid, const char *agent) {
+        _cleanup_(nft_closep) NftContext *n = NULL;
+        _cleanup_free_ char *cmd = NULL, *out = NULL, *err = NULL;
+        int r;
+
+        r = nft_open(&n);
+        if (r < 0)
+                return r;
+        r = nft_fence_loaded(n, agent);
+        if (r <= 0)
+                return r < 0 ? r : -ENOENT;
+        if (asprintf(&cmd,
+                     "add element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents { %u : goto agent-%s }\n"
+                     "add element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies { %u : goto deny-%s }\n",
+                     (unsigned) uid, agent, (unsigned) uid, agent) < 0)
+                return -ENOMEM;
+        return nft_run(n, cmd, false, &out, &err);
+}
+
+int task_ephemeral_fence_leave(uid_t uid) {
+        _cleanup_(nft_closep) NftContext *n = NULL;
+        _cleanup_free_ char *cmd = NULL, *out = NULL, *err = NULL;
+        int r;
+
+        r = nft_open(&n);
+        if (r < 0)
+                return r;
+        if (asprintf(&cmd,
+                     "delete element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents { %u }\n"
+                     "delete element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies { %u }\n",
+                     (unsigned) uid, (unsigned) uid) < 0)
+                return -ENOMEM;
+        return nft_run(n, cmd, false, &out, &err);
+}
+
+int task_ephemeral_release(const char *root, uid_t uid, bool fenced) {
+        _cleanup_(config_freep) Config *c = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r = 0, k;
+
+        if (fenced)
+                r = task_ephemeral_fence_leave(uid);
+        k = config_load(root, &c, &error);
+        if (k >= 0)
+                k = task_ephemeral_end(root, c, uid);
+        return r < 0 ? r : k;
+}
