@@ -91,6 +91,26 @@ out=$(run --task s5 --stage full -- /bin/true 2>&1)
 check_eq "a stage above MaxStage=: exit 1" "$?" 1
 check "... said clearly" grep -q "above agent tk's MaxStage=draft" <<<"$out"
 
+# --ephemeral: PID 1 finds the task's own identity through nss_paddock.
+ns "$C" sed -i -e 's/^\(passwd:.*\)$/\1 paddock/' -e 's/^\(group:.*\)$/\1 paddock/' /etc/nsswitch.conf
+E=1879048192
+out=$(run --task e1 --ephemeral --stage read-only --wait --pipe -- /bin/sh -c 'id -u; id -un' 2>&1)
+check_eq "--ephemeral under systemd: exit 0" "$?" 0
+check_eq "... runs as the first uid of the range" "$(sed -n 1p <<<"$out")" "$E"
+check_eq "... which resolves inside the task" "$(sed -n 2p <<<"$out")" agent-tk-te1
+check_eq "... and, ended, still resolves outside" "$(ns "$C" getent passwd "$E" | cut -d: -f1,5)" \
+        "agent-tk-te1:paddock task e1 of agent tk (ended)"
+run --task e2 --ephemeral --stage read-only -- /bin/sleep 30
+pid=$(ns "$C" systemctl show -P MainPID 'agent-tk@e2.service')
+check_eq "a running task's own identity: its uid" "$(ns "$C" stat -c %u "/proc/$pid")" $((E + 1))
+check_eq "... its own group and the agent's" "$(ns "$C" awk '$1 == "Gid:" {print $2} $1 == "Groups:" {print $2}' "/proc/$pid/status" | tr '\n' ' ')" "$((E + 1)) $uid "
+check_eq "... the human's login uid, through pam_paddock" "$(ns "$C" cat "/proc/$pid/loginuid")" 1234
+check_eq "... resolvable while it runs" "$(ns "$C" getent passwd $((E + 1)) | cut -d: -f1,5)" \
+        "agent-tk-te2:paddock task e2 of agent tk"
+ns "$C" systemctl stop 'agent-tk@e2.service'
+check_eq "... and marked ended when the unit stops" "$(ns "$C" getent passwd $((E + 1)) | cut -d: -f5)" \
+        "paddock task e2 of agent tk (ended)"
+
 # pam_paddock, enabled as a Debian admin would. Each refusal is checked
 # against the same command before: it is the module that refuses.
 su_agent() { ns "$C" su -s /bin/sh -c true agent-tk 2>/dev/null; }
