@@ -46,6 +46,13 @@ cd "$out/asan"
 make -s -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         make -s -j"$jobs" check || { show_logs .; exit 1; }
+# The NSS module's own test (root: a registry in a mount namespace), with
+# the sanitizers; glibc's tools cannot load this build of the module.
+make -s -j"$jobs" tests/root/test-nss
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        NSS_DIRECT_ONLY=1 PADDOCK_BUILDDIR="$PWD" top_srcdir="$src" bash "$src/tests/root/nss.sh" >nss-asan.log 2>&1 ||
+        { cat nss-asan.log; exit 1; }
+grep -c '^ok' nss-asan.log | sed 's/$/ checks of libnss_paddock with ASan and UBSan: ok/'
 
 step "libFuzzer targets, ${fuzz_seconds}s each"
 mkdir "$out/fuzz"
