@@ -7,8 +7,6 @@
 #include "agent-account.h"
 #include "agent.h"
 #include "ephemeral.h"
-#include "fileio.h"
-#include "path-util.h"
 #include "parse-util.h"
 #include "policy.h"
 #include "uidreg.h"
@@ -54,35 +52,25 @@ static int agent_state(const char *root, const Config *config, AgentAccount *ret
 /* A per-task identity is its agent's account while its task runs. */
 static int lookup_ephemeral(const char *root, const Config *config, const char *user, uid_t uid, int64_t today,
                             AgentAccount *ret) {
-        _cleanup_free_ char *path = path_join_root(root, EPHEMERAL_REGISTRY), *data = NULL;
-        EphemeralEntry e;
-        size_t size;
+        EphemeralRegistry reg = {};
         int r;
 
-        if (!path)
-                return -ENOMEM;
-        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
-        if (r == -ENOENT)
-                return 0;
+        r = ephemeral_registry_load(root, &reg);
         if (r < 0)
                 return r;
-        r = ephemeral_find(data, size, 0, user, &e);
-        if (r == -ENOENT && uid != (uid_t) -1)
-                r = ephemeral_find(data, size, uid, NULL, &e);
-        if (r == -ENOENT)
+        const EphemeralIdentity *e = ephemeral_registry_find(&reg, uid, user);
+        if (e) {
+                ret->agent = strdup(e->agent);
+                ret->uid = e->uid;
+                ret->has_prefix = true;
+                ret->state = e->ended ? AGENT_ACCOUNT_REMOVED : AGENT_ACCOUNT_ACTIVE;
+        }
+        ephemeral_registry_done(&reg);
+        if (!e)
                 return 0;
-        if (r < 0)
-                return r;
-        ret->agent = strndup(e.agent, e.agent_len);
         if (!ret->agent)
                 return -ENOMEM;
-        ret->uid = e.uid;
-        ret->has_prefix = true;
-        if (e.ended) {
-                ret->state = AGENT_ACCOUNT_REMOVED;
-                return 0;
-        }
-        return agent_state(root, config, ret, today);
+        return ret->state == AGENT_ACCOUNT_ACTIVE ? agent_state(root, config, ret, today) : 0;
 }
 
 int agent_account_lookup(const char *root, const char *user, uid_t uid, int64_t today, AgentAccount *ret) {

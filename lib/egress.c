@@ -6,8 +6,6 @@
 
 #include "egress.h"
 #include "ephemeral.h"
-#include "fileio.h"
-#include "path-util.h"
 #include "nft.h"
 #include "strv.h"
 #include "uidreg.h"
@@ -209,23 +207,15 @@ static const ResolvedHost *find_host(const EgressState *s, const char *name) {
  * goes where its agent goes, an ended one nowhere. A corrupt registry is
  * a warning: paddock-run refuses to add to it, so no task runs under it. */
 static int build_aliases(const Policy *p, EgressState *s, char ***warnings) {
-        _cleanup_free_ char *path = path_join_root(p->root, EPHEMERAL_REGISTRY), *data = NULL;
         EphemeralRegistry reg = {};
-        size_t size;
         int r;
 
-        if (!path)
-                return -ENOMEM;
-        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
-        if (r == -ENOENT)
-                return 0;
-        if (r >= 0)
-                r = ephemeral_registry_parse(data, size, &reg, NULL);
+        r = ephemeral_registry_load(p->root, &reg);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return strv_extendf(warnings, "%s cannot be read (%s); per-task identities get no fence",
-                                    path, strerror(-r));
+                return strv_extendf(warnings, EPHEMERAL_REGISTRY " cannot be read (%s); per-task identities "
+                                    "get no fence", strerror(-r));
         s->aliases = calloc(reg.n + 1, sizeof(EgressAlias));
         if (!s->aliases) {
                 ephemeral_registry_done(&reg);

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "ephemeral.h"
+#include "fileio.h"
 #include "macro.h"
+#include "path-util.h"
 #include "validate.h"
 
 typedef struct Field {
@@ -118,7 +120,7 @@ void ephemeral_registry_done(EphemeralRegistry *reg) {
         *reg = (EphemeralRegistry) {};
 }
 
-static const EphemeralIdentity *registry_find(const EphemeralRegistry *reg, uid_t uid, const char *name) {
+const EphemeralIdentity *ephemeral_registry_find(const EphemeralRegistry *reg, uid_t uid, const char *name) {
         for (size_t i = 0; i < reg->n; i++)
                 if (reg->entries[i].uid == uid || (name && strcmp(reg->entries[i].name, name) == 0))
                         return &reg->entries[i];
@@ -162,7 +164,7 @@ int ephemeral_registry_parse(const char *data, size_t size, EphemeralRegistry *r
                 char name[USER_NAME_MAX + 1];
                 memcpy(name, e.name, e.name_len);
                 name[e.name_len] = 0;
-                if (registry_find(&reg, e.uid, name))
+                if (ephemeral_registry_find(&reg, e.uid, name))
                         r = -EBADMSG;
                 else
                         r = registry_append(&reg, e.uid, e.agent_gid, e.name, e.name_len, e.agent, e.agent_len,
@@ -176,6 +178,23 @@ int ephemeral_registry_parse(const char *data, size_t size, EphemeralRegistry *r
         }
         *ret = reg;
         return 0;
+}
+
+int ephemeral_registry_load(const char *root, EphemeralRegistry *ret) {
+        _cleanup_free_ char *path = path_join_root(root, EPHEMERAL_REGISTRY), *data = NULL;
+        size_t size;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
+        if (r == -ENOENT) {
+                *ret = (EphemeralRegistry) {};
+                return 0;
+        }
+        if (r < 0)
+                return r;
+        return ephemeral_registry_parse(data, size, ret, NULL);
 }
 
 int ephemeral_registry_format(const EphemeralRegistry *reg, char **ret, size_t *ret_size) {
@@ -220,7 +239,7 @@ int ephemeral_name(const EphemeralRegistry *reg, const char *prefix, const char 
         char *s = NULL;
         if (asprintf(&s, "%s%s-t%s", prefix, agent, task) < 0)
                 return -ENOMEM;
-        if (strlen(s) <= USER_NAME_MAX - 1 && !registry_find(reg, (uid_t) -1, s)) {
+        if (strlen(s) <= USER_NAME_MAX - 1 && !ephemeral_registry_find(reg, (uid_t) -1, s)) {
                 *ret = s;
                 return 0;
         }
@@ -234,7 +253,7 @@ int ephemeral_name(const EphemeralRegistry *reg, const char *prefix, const char 
 
 int ephemeral_registry_add(EphemeralRegistry *reg, uid_t uid, gid_t agent_gid, const char *name,
                            const char *agent, const char *task) {
-        if (registry_find(reg, uid, name))
+        if (ephemeral_registry_find(reg, uid, name))
                 return -EEXIST;
         return registry_append(reg, uid, agent_gid, name, strlen(name), agent, strlen(agent), task, strlen(task), 0);
 }

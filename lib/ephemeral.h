@@ -52,6 +52,10 @@ typedef struct EphemeralRegistry {
  * or a uid or name that is there twice. */
 int ephemeral_registry_parse(const char *data, size_t size, EphemeralRegistry *ret, unsigned *ret_line);
 void ephemeral_registry_done(EphemeralRegistry *reg);
+/* ROOT/run/paddock/ephemeral; an empty registry when there is none. */
+int ephemeral_registry_load(const char *root, EphemeralRegistry *ret);
+/* The identity with this uid or this name (NULL: any), or NULL. */
+const EphemeralIdentity *ephemeral_registry_find(const EphemeralRegistry *reg, uid_t uid, const char *name);
 int ephemeral_registry_format(const EphemeralRegistry *reg, char **ret, size_t *ret_size);
 
 /* Forget identities that ended more than retention seconds before now. */

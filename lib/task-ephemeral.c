@@ -39,21 +39,6 @@ static int lock_registry(const char *root, int *ret_fd) {
         return 0;
 }
 
-static int registry_load(const char *path, EphemeralRegistry *ret) {
-        _cleanup_free_ char *data = NULL;
-        size_t size;
-        int r;
-
-        r = read_full_file(path, EPHEMERAL_REGISTRY_MAX, &data, &size);
-        if (r == -ENOENT) {
-                *ret = (EphemeralRegistry) {};
-                return 0;
-        }
-        if (r < 0)
-                return r;
-        return ephemeral_registry_parse(data, size, ret, NULL);
-}
-
 static int registry_save(const char *path, EphemeralRegistry *reg, const Config *c) {
         _cleanup_free_ char *data = NULL;
         size_t size;
@@ -94,7 +79,7 @@ int task_ephemeral_acquire(const char *root, const Config *c, const char *agent,
         } else if (r != -ENOENT)
                 return r;
 
-        r = registry_load(reg_path, &reg);
+        r = ephemeral_registry_load(root, &reg);
         if (r < 0)
                 return r;
         for (; next <= c->ephemeral_max; next++) {
@@ -140,7 +125,7 @@ int task_ephemeral_end(const char *root, const Config *c, uid_t uid) {
         r = lock_registry(root, &lock);
         if (r < 0)
                 return r;
-        r = registry_load(reg_path, &reg);
+        r = ephemeral_registry_load(root, &reg);
         if (r >= 0)
                 r = ephemeral_registry_end(&reg, uid, (uint64_t) time(NULL));
         if (r >= 0)
@@ -149,39 +134,39 @@ int task_ephemeral_end(const char *root, const Config *c, uid_t uid) {
         return r;
 }
 
-int task_ephemeral_fence_join(uid_t uid, const char *agent) {
+/* One nftables transaction; when agent is set, only into a loaded fence. */
+static int fence_run(const char *agent, const char *cmd) {
         _cleanup_(nft_closep) NftContext *n = NULL;
-        _cleanup_free_ char *cmd = NULL, *out = NULL, *err = NULL;
+        _cleanup_free_ char *out = NULL, *err = NULL;
         int r;
 
         r = nft_open(&n);
-        if (r < 0)
-                return r;
-        r = nft_fence_loaded(n, agent);
-        if (r <= 0)
-                return r < 0 ? r : -ENOENT;
+        if (r >= 0 && agent) {
+                r = nft_fence_loaded(n, agent);
+                if (r == 0)
+                        r = -ENOENT;
+        }
+        return r < 0 ? r : nft_run(n, cmd, false, &out, &err);
+}
+
+int task_ephemeral_fence_join(uid_t uid, const char *agent) {
+        _cleanup_free_ char *cmd = NULL;
         if (asprintf(&cmd,
                      "add element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents { %u : goto agent-%s }\n"
                      "add element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies { %u : goto deny-%s }\n",
                      (unsigned) uid, agent, (unsigned) uid, agent) < 0)
                 return -ENOMEM;
-        return nft_run(n, cmd, false, &out, &err);
+        return fence_run(agent, cmd);
 }
 
 int task_ephemeral_fence_leave(uid_t uid) {
-        _cleanup_(nft_closep) NftContext *n = NULL;
-        _cleanup_free_ char *cmd = NULL, *out = NULL, *err = NULL;
-        int r;
-
-        r = nft_open(&n);
-        if (r < 0)
-                return r;
+        _cleanup_free_ char *cmd = NULL;
         if (asprintf(&cmd,
                      "delete element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents { %u }\n"
                      "delete element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies { %u }\n",
                      (unsigned) uid, (unsigned) uid) < 0)
                 return -ENOMEM;
-        return nft_run(n, cmd, false, &out, &err);
+        return fence_run(NULL, cmd);
 }
 
 int task_ephemeral_release(const char *root, uid_t uid, bool fenced) {
