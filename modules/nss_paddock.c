@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -72,19 +73,27 @@ static bool cache_matches(const struct stat *st) {
                cache.mtim.tv_sec == st->st_mtim.tv_sec && cache.mtim.tv_nsec == st->st_mtim.tv_nsec;
 }
 
+/* The registry, or for tests another file: $PADDOCK_EPHEMERAL_REGISTRY,
+ * which secure_getenv() ignores in set-user-id and file-capability
+ * programs, where the caller's environment must not decide. */
+static const char *registry_path(void) {
+        return secure_getenv("PADDOCK_EPHEMERAL_REGISTRY") ?: EPHEMERAL_REGISTRY;
+}
+
 /* Under cache_lock: make the cache the registry's current text. */
 static int cache_refresh(void) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *data = NULL;
+        const char *path = registry_path();
         struct stat st;
         size_t size;
         int r;
 
-        if (stat(EPHEMERAL_REGISTRY, &st) < 0)
+        if (stat(path, &st) < 0)
                 return -errno;
         if (cache_matches(&st))
                 return 0;
-        fd = open(EPHEMERAL_REGISTRY, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
         if (fstat(fd, &st) < 0)

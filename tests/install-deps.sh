@@ -9,7 +9,7 @@ packages=(
         libsystemd-dev libseccomp-dev libcap-dev libaudit-dev libauparse-dev
         libnftables-dev libpam0g-dev
         nftables auditd iproute2 passwd procps util-linux systemd
-        systemd-container mmdebstrap bubblewrap
+        systemd-container mmdebstrap bubblewrap libnss-wrapper
         python3 xz-utils dnsmasq-base bc
 )
 

@@ -107,6 +107,15 @@ check_eq "... its own group and the agent's" "$(ns "$C" awk '$1 == "Gid:" {print
 check_eq "... the human's login uid, through pam_paddock" "$(ns "$C" cat "/proc/$pid/loginuid")" 1234
 check_eq "... resolvable while it runs" "$(ns "$C" getent passwd $((E + 1)) | cut -d: -f1,5)" \
         "agent-tk-te2:paddock task e2 of agent tk"
+check_eq "... id names it" "$(ns "$C" id agent-tk-te2)" \
+        "uid=$((E + 1))(agent-tk-te2) gid=$((E + 1))(agent-tk-te2) groups=$((E + 1))(agent-tk-te2)"
+# ausearch -i names both in records: the ended one and the running one.
+for u in $E $((E + 1)); do
+        echo "type=SYSCALL msg=audit(1795500000.$((u % 1000)):$((u % 1000))): arch=c000003e syscall=59 success=yes exit=0 a0=0 a1=0 a2=0 a3=0 items=1 ppid=1 pid=2 auid=1234 uid=$u gid=$u euid=$u suid=$u fsuid=$u egid=$u sgid=$u fsgid=$u tty=(none) ses=3 comm=\"true\" exe=\"/bin/true\" key=(null)"
+done >"$R/root/records.log"
+out=$(ns "$C" ausearch -if /root/records.log -i 2>/dev/null)
+check "ausearch -i names an ended task's identity" grep -q " uid=agent-tk-te1 " <<<"$out"
+check "ausearch -i names a running task's identity" grep -q " uid=agent-tk-te2 " <<<"$out"
 ns "$C" systemctl stop 'agent-tk@e2.service'
 check_eq "... and marked ended when the unit stops" "$(ns "$C" getent passwd $((E + 1)) | cut -d: -f5)" \
         "paddock task e2 of agent tk (ended)"
