@@ -199,12 +199,19 @@ static int session_record(pam_handle_t *pamh, const AgentAccount *a, const char 
                             user, a->uid, fields, true);
 }
 
-static int account(pam_handle_t *pamh, int argc, const char **argv) {
+/* PAM_IGNORE: not an agent's account (also when paddock's files cannot be
+ * read and the name does not look like an agent's). PAM_SUCCESS: an active
+ * agent on an allowed service. PAM_PERM_DENIED: a service it may not use;
+ * a revoked, removed or broken agent. PAM_ACCT_EXPIRED: past Expires=.
+ * PAM_AUTHINFO_UNAVAIL: an agent-looking name when paddock's files cannot
+ * be read. PAM_USER_UNKNOWN: no user. */
+static int account(pam_handle_t *pamh, int flags, int argc, const char **argv) {
         _cleanup_(agent_account_done) AgentAccount a = { .uid = (uid_t) -1 };
         const char *user = NULL, *service = get_service(pamh);
         Options o;
         int r;
 
+        (void) flags;
         parse_options(pamh, argc, argv, &o);
         r = lookup(pamh, &o, &user, &a);
         if (r != PAM_SUCCESS)
@@ -229,12 +236,19 @@ static int account(pam_handle_t *pamh, int argc, const char **argv) {
         }
 }
 
-static int session(pam_handle_t *pamh, int argc, const char **argv, bool open) {
+/* PAM_IGNORE: not an agent's account. PAM_SUCCESS: the session is
+ * recorded (open), or ends (close, even when the kernel refuses the
+ * record). PAM_PERM_DENIED: opening a session of an agent that may not be
+ * used. PAM_SESSION_ERR: paddock's files cannot be read for an
+ * agent-looking name; the record cannot be sent; with "task", no valid
+ * PADDOCK_HUMAN_UID or the login uid cannot be taken. */
+static int session(pam_handle_t *pamh, int flags, int argc, const char **argv, bool open) {
         _cleanup_(agent_account_done) AgentAccount a = { .uid = (uid_t) -1 };
         const char *user = NULL;
         Options o;
         int r;
 
+        (void) flags;
         parse_options(pamh, argc, argv, &o);
         r = lookup(pamh, &o, &user, &a);
         if (r != PAM_SUCCESS)
@@ -263,16 +277,13 @@ static int session(pam_handle_t *pamh, int argc, const char **argv, bool open) {
 /* The entry points: nothing but the call. */
 
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv) {
-        (void) flags;
-        return account(pamh, argc, argv);
+        return account(pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc, const char **argv) {
-        (void) flags;
-        return session(pamh, argc, argv, true);
+        return session(pamh, flags, argc, argv, true);
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc, const char **argv) {
-        (void) flags;
-        return session(pamh, argc, argv, false);
+        return session(pamh, flags, argc, argv, false);
 }
