@@ -256,7 +256,7 @@ static int take_login_uid(const Task *t, bool required) {
         return r;
 }
 
-/* Without systemd, the task's own identity ends with us. */
+/* The task's own identity, out of the fence and marked ended. */
 static void release_identity(const Task *t, bool fenced) {
         if (!t->run_user)
                 return;
@@ -306,7 +306,6 @@ static int run_direct(Task *t, const Sandbox *s, bool offline) {
         r = task_direct_wait(pid, cgroup, &res);
         if (r < 0)
                 return log_error_errno(r, "Failed to wait for the task: %m"), PADDOCK_EXIT_FAILURE;
-        release_identity(t, !offline);
 
         int code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : 128 + WTERMSIG(res.status);
         char n[16];
@@ -392,7 +391,7 @@ static int take_identity(Task *t, const Config *c, char **ret_user) {
 static int run(int argc, char *argv[]) {
         _cleanup_(policy_freep) Policy *p = NULL;
         _cleanup_(sandbox_freep) Sandbox *s = NULL;
-        _cleanup_free_ char *human = NULL;
+        _cleanup_free_ char *human = NULL, *run_user = NULL;
         AgentUser u = {};
         uid_t human_uid;
         int r;
@@ -466,7 +465,6 @@ static int run(int argc, char *argv[]) {
                 }
         }
 
-        _cleanup_free_ char *run_user = NULL;
         if (arg_ephemeral) {
                 r = take_identity(&t, p->config, &run_user);
                 if (r != PADDOCK_EXIT_OK)
@@ -477,6 +475,7 @@ static int run(int argc, char *argv[]) {
         r = sandbox_build(a, p->config, &so, &s);
         if (r < 0) {
                 log_error_errno(r, "Failed to build the sandbox of agent %s: %m", a->name);
+                release_identity(&t, false);
                 r = refuse(&t, "sandbox");
                 goto finish;
         }
@@ -492,8 +491,12 @@ static int run(int argc, char *argv[]) {
         }
         if (!arg_no_systemd && bus_systemd_running())
                 r = run_unit(&t, s);
-        else
+        else {
                 r = run_direct(&t, s, s->offline);
+                /* Without systemd the task's own identity ends with us,
+                 * however the task did. */
+                release_identity(&t, !s->offline);
+        }
 finish:
         agent_user_done(&u);
         return r;
