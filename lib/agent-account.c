@@ -58,7 +58,11 @@ static int lookup_ephemeral(const char *root, const Config *config, const char *
         r = ephemeral_registry_load(root, &reg);
         if (r < 0)
                 return r;
-        const EphemeralIdentity *e = ephemeral_registry_find(&reg, uid, user);
+        /* By name, and by the same uid when NSS gave one: a later account
+         * that has an ended identity's uid is not that identity. */
+        const EphemeralIdentity *e = ephemeral_registry_find(&reg, (uid_t) -1, user);
+        if (e && uid != (uid_t) -1 && e->uid != uid)
+                e = NULL;
         if (e) {
                 ret->agent = strdup(e->agent);
                 ret->uid = e->uid;

@@ -175,6 +175,9 @@ static void global_digest(const Config *c, char out[static 17]) {
         digest_str(&h, "dns");
         for (size_t i = 0; i < c->n_dns; i++)
                 digest_prefix(&h, &c->dns[i]);
+        digest_str(&h, "ephemeral");
+        digest_feed(&h, &c->ephemeral_min, sizeof c->ephemeral_min);
+        digest_feed(&h, &c->ephemeral_max, sizeof c->ephemeral_max);
         digest_out(h, out);
 }
 
@@ -484,7 +487,9 @@ static void render_map(FILE *f, const EgressState *s, bool deny) {
         for (size_t i = 0; i < s->n_aliases; i++) {
                 const EgressAlias *a = &s->aliases[i];
                 fprintf(f, "%s%u : goto ", n++ == 0 ? "\t\telements = { " : ",\n\t\t\t     ", (unsigned) a->uid);
-                if (a->target)
+                /* egress_target_deny() may have made the target a
+                 * denied uid since: then its alias is refused too. */
+                if (a->target && a->target->agent)
                         fprintf(f, "%s-%s", deny ? "deny" : "agent", a->target->name);
                 else
                         fputs("refuse", f);
@@ -522,10 +527,14 @@ static int render_table(FILE *f, const EgressState *s) {
               "\t\tmeta l4proto { tcp, udp } th dport 53 ip daddr @dns4 accept\n"
               "\t\tmeta l4proto { tcp, udp } th dport 53 ip6 daddr @dns6 accept\n\t}\n", f);
         render_map(f, s, false);
+        /* A per-task uid that is not in the map (its task ended, or it was
+         * never added) may reach nothing: fail closed, not open. */
         fprintf(f, "\tchain output {\n"
                    "\t\tcomment \"" EGRESS_FORMAT " %s\"\n"
                    "\t\ttype filter hook output priority filter; policy accept;\n"
-                   "\t\tmeta skuid vmap @agents\n\t}\n}\n", s->digest);
+                   "\t\tmeta skuid vmap @agents\n"
+                   "\t\tmeta skuid %u-%u goto refuse\n\t}\n}\n",
+                s->digest, (unsigned) c->ephemeral_min, (unsigned) c->ephemeral_max);
         return 0;
 }
 

@@ -235,24 +235,38 @@ void ephemeral_registry_prune(EphemeralRegistry *reg, uint64_t now, uint64_t ret
 }
 
 int ephemeral_name(const EphemeralRegistry *reg, const char *prefix, const char *agent, const char *task,
-                   uid_t uid, uid_t first, char **ret) {
-        char *s = NULL;
-        if (asprintf(&s, "%s%s-t%s", prefix, agent, task) < 0)
-                return -ENOMEM;
-        if (strlen(s) <= USER_NAME_MAX - 1 && !ephemeral_registry_find(reg, (uid_t) -1, s)) {
-                *ret = s;
-                return 0;
-        }
-        char suffix[16];
-        int n = snprintf(suffix, sizeof suffix, ".%u", (unsigned) (uid - first));
-        size_t keep = MIN(strlen(s), (size_t) (USER_NAME_MAX - 1 - n));
-        strcpy(s + keep, suffix);
-        *ret = s;
-        return user_name_is_valid(s) ? 0 : -EINVAL;
+                   uid_t uid, uid_t first, bool (*taken)(const char *name), char **ret) {
+        char name[USER_NAME_MAX], suffix[16];
+        int n;
+
+        /* User names are lower case; task ids need not be. */
+        n = snprintf(name, sizeof name, "%s%s-t%s", prefix, agent, task);
+        if (n < 0)
+                return -EINVAL;
+        for (char *p = name; *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                        *p += 'a' - 'A';
+        if ((size_t) n < sizeof name && user_name_is_valid(name) && !ephemeral_registry_find(reg, (uid_t) -1, name) &&
+            !(taken && taken(name)))
+                return (*ret = strdup(name)) ? 0 : -ENOMEM;
+
+        /* Cut, and made unique by the uid's offset: "." is in no agent
+         * name, task id or agents' user name. */
+        int k = snprintf(suffix, sizeof suffix, ".%u", (unsigned) (uid - first));
+        size_t keep = MIN(strlen(name), sizeof name - 1 - (size_t) k);
+        memcpy(name + keep, suffix, (size_t) k + 1);
+        if (!user_name_is_valid(name))
+                return -EINVAL;
+        return (*ret = strdup(name)) ? 0 : -ENOMEM;
 }
 
 int ephemeral_registry_add(EphemeralRegistry *reg, uid_t uid, gid_t agent_gid, const char *name,
                            const char *agent, const char *task) {
+        /* Nothing the reader would refuse: one bad line spoils them all. */
+        if (uid == 0 || uid == (uid_t) -1 || uid == 65534 || uid == 65535 || agent_gid == 0 ||
+            !user_name_is_valid(name) || strlen(name) > USER_NAME_MAX - 1 || !agent_name_is_valid(agent) ||
+            !task_id_is_valid(task))
+                return -EINVAL;
         if (ephemeral_registry_find(reg, uid, name))
                 return -EEXIST;
         return registry_append(reg, uid, agent_gid, name, strlen(name), agent, strlen(agent), task, strlen(task), 0);

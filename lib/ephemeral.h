@@ -61,14 +61,16 @@ int ephemeral_registry_format(const EphemeralRegistry *reg, char **ret, size_t *
 /* Forget identities that ended more than retention seconds before now. */
 void ephemeral_registry_prune(EphemeralRegistry *reg, uint64_t now, uint64_t retention);
 
-/* The user name of a new identity: PREFIX AGENT "-t" TASK when that fits
- * in 31 characters and nobody in the registry has it; otherwise cut to fit
- * and ended in "." and uid - first (the offset in the range), which no
- * agent or task name can contain, so it is unique. */
+/* The user name of a new identity: PREFIX AGENT "-t" TASK in lower case
+ * when that fits in 31 characters and neither the registry nor taken()
+ * (NSS; may be NULL) knows it; otherwise cut to fit and ended in "." and
+ * uid - first (the offset in the range), which no agent name, task id or
+ * agent's user name contains, so it is unique. */
 int ephemeral_name(const EphemeralRegistry *reg, const char *prefix, const char *agent, const char *task,
-                   uid_t uid, uid_t first, char **ret);
+                   uid_t uid, uid_t first, bool (*taken)(const char *name), char **ret);
 
-/* Add a running identity (copies the strings). */
+/* Add a running identity (copies the strings); -EINVAL for anything the
+ * reader would refuse, -EEXIST for a uid or name already there. */
 int ephemeral_registry_add(EphemeralRegistry *reg, uid_t uid, gid_t agent_gid, const char *name,
                            const char *agent, const char *task);
 

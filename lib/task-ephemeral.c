@@ -17,8 +17,7 @@
 #include "path-util.h"
 #include "task-ephemeral.h"
 
-/* Every change to the registry and the counter happens under this lock. */
-static int lock_registry(const char *root, int *ret_fd) {
+int task_ephemeral_lock(const char *root, int *ret_fd) {
         _cleanup_free_ char *dir = path_join_root(root, PADDOCK_RUNTIME_DIR), *lock = NULL;
         int r;
 
@@ -53,7 +52,8 @@ static int registry_save(const char *path, EphemeralRegistry *reg, const Config 
 }
 
 int task_ephemeral_acquire(const char *root, const Config *c, const char *agent, const char *task, gid_t agent_gid,
-                           bool (*in_use)(uid_t uid), uid_t *ret_uid, char **ret_name) {
+                           bool (*in_use)(uid_t uid), bool (*name_taken)(const char *name),
+                           uid_t *ret_uid, char **ret_name) {
         _cleanup_free_ char *reg_path = path_join_root(root, EPHEMERAL_REGISTRY);
         _cleanup_free_ char *last_path = path_join_root(root, EPHEMERAL_LAST), *last = NULL, *name = NULL;
         _cleanup_free_ char *state = path_join_root(root, PADDOCK_STATE_DIR);
@@ -65,7 +65,7 @@ int task_ephemeral_acquire(const char *root, const Config *c, const char *agent,
 
         if (!reg_path || !last_path || !state)
                 return -ENOMEM;
-        r = lock_registry(root, &lock);
+        r = task_ephemeral_lock(root, &lock);
         if (r < 0)
                 return r;
         r = read_full_file(last_path, 64, &last, NULL);
@@ -100,7 +100,7 @@ int task_ephemeral_acquire(const char *root, const Config *c, const char *agent,
         if (r >= 0)
                 r = write_file_atomic(last_path, buf, strlen(buf), 0644, (uid_t) -1, (gid_t) -1, WRITE_SYNC);
         if (r >= 0)
-                r = ephemeral_name(&reg, c->user_prefix, agent, task, (uid_t) next, c->ephemeral_min, &name);
+                r = ephemeral_name(&reg, c->user_prefix, agent, task, (uid_t) next, c->ephemeral_min, name_taken, &name);
         if (r >= 0)
                 r = ephemeral_registry_add(&reg, (uid_t) next, agent_gid, name, agent, task);
         if (r >= 0)
@@ -122,7 +122,7 @@ int task_ephemeral_end(const char *root, const Config *c, uid_t uid) {
 
         if (!reg_path)
                 return -ENOMEM;
-        r = lock_registry(root, &lock);
+        r = task_ephemeral_lock(root, &lock);
         if (r < 0)
                 return r;
         r = ephemeral_registry_load(root, &reg);
@@ -134,13 +134,18 @@ int task_ephemeral_end(const char *root, const Config *c, uid_t uid) {
         return r;
 }
 
-/* One nftables transaction; when agent is set, only into a loaded fence. */
-static int fence_run(const char *agent, const char *cmd) {
+/* One nftables transaction, under the registry's lock (which paddock-egress
+ * holds while it rebuilds the maps); when agent is set, only into a loaded
+ * fence. */
+static int fence_run(const char *root, const char *agent, const char *cmd) {
         _cleanup_(nft_closep) NftContext *n = NULL;
         _cleanup_free_ char *out = NULL, *err = NULL;
+        _cleanup_close_ int lock = -EBADF;
         int r;
 
-        r = nft_open(&n);
+        r = task_ephemeral_lock(root, &lock);
+        if (r >= 0)
+                r = nft_open(&n);
         if (r >= 0 && agent) {
                 r = nft_fence_loaded(n, agent);
                 if (r == 0)
@@ -149,24 +154,24 @@ static int fence_run(const char *agent, const char *cmd) {
         return r < 0 ? r : nft_run(n, cmd, false, &out, &err);
 }
 
-int task_ephemeral_fence_join(uid_t uid, const char *agent) {
+int task_ephemeral_fence_join(const char *root, uid_t uid, const char *agent) {
         _cleanup_free_ char *cmd = NULL;
         if (asprintf(&cmd,
                      "add element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents { %u : goto agent-%s }\n"
                      "add element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies { %u : goto deny-%s }\n",
                      (unsigned) uid, agent, (unsigned) uid, agent) < 0)
                 return -ENOMEM;
-        return fence_run(agent, cmd);
+        return fence_run(root, agent, cmd);
 }
 
-int task_ephemeral_fence_leave(uid_t uid) {
+int task_ephemeral_fence_leave(const char *root, uid_t uid) {
         _cleanup_free_ char *cmd = NULL;
         if (asprintf(&cmd,
                      "delete element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " agents { %u }\n"
                      "delete element " PADDOCK_NFT_FAMILY " " PADDOCK_NFT_TABLE " denies { %u }\n",
                      (unsigned) uid, (unsigned) uid) < 0)
                 return -ENOMEM;
-        return fence_run(NULL, cmd);
+        return fence_run(root, NULL, cmd);
 }
 
 int task_ephemeral_release(const char *root, uid_t uid, bool fenced) {
@@ -174,10 +179,15 @@ int task_ephemeral_release(const char *root, uid_t uid, bool fenced) {
         _cleanup_free_ char *error = NULL;
         int r = 0, k;
 
-        if (fenced)
-                r = task_ephemeral_fence_leave(uid);
-        k = config_load(root, &c, &error);
-        if (k >= 0)
-                k = task_ephemeral_end(root, c, uid);
-        return r < 0 ? r : k;
+        /* Ended first: a fence rebuilt in between then refuses the uid
+         * rather than putting it back. */
+        r = config_load(root, &c, &error);
+        if (r >= 0)
+                r = task_ephemeral_end(root, c, uid);
+        if (fenced) {
+                k = task_ephemeral_fence_leave(root, uid);
+                if (r >= 0)
+                        r = k;
+        }
+        return r;
 }

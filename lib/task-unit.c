@@ -79,12 +79,14 @@ static int unit_path(const char *unit, char **ret) {
         return r < 0 ? r : 0;
 }
 
-int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOptions *o, char **ret_result) {
+int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOptions *o, char **ret_result,
+                    bool *ret_queued) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        _cleanup_free_ char *unit = task_unit_name(t->agent, t->id), *path = NULL, *status = NULL;
+        _cleanup_free_ char *unit = task_unit_name(t->agent, t->id), *path = NULL, *status = NULL, *job = NULL;
         int r;
 
+        *ret_queued = false;
         if (!unit)
                 return -EINVAL;
         r = sd_bus_message_new_method_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
@@ -100,7 +102,8 @@ int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOption
                 r = sd_bus_message_append(m, "a(sa(sv))", 0);
         if (r < 0)
                 return r;
-        r = bus_call_job(bus, m, &error, NULL, ret_result);
+        r = bus_call_job(bus, m, &error, &job, ret_result);
+        *ret_queued = job != NULL;
         if (r < 0) {
                 if (sd_bus_error_is_set(&error) && ret_result && !*ret_result)
                         *ret_result = strdup(error.message ?: error.name);

@@ -21,8 +21,10 @@ typedef struct TaskUnitOptions {
 } TaskUnitOptions;
 
 /* Start the unit and wait for its start job. On success t->ses holds the
- * task's audit session. On failure *ret_result is the job's result. */
-int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOptions *o, char **ret_result);
+ * task's audit session. On failure *ret_result is the job's result.
+ * *ret_queued: systemd took the unit (its ExecStopPost= will run). */
+int task_unit_start(sd_bus *bus, Task *t, const Sandbox *s, const TaskUnitOptions *o, char **ret_result,
+                    bool *ret_queued);
 
 /* Follow the unit until it is inactive or failed; its exit status (or
  * 128+signal) in *ret_exit. */

@@ -2,7 +2,8 @@
 
 /* libnss_paddock: the per-task identities paddock-run makes, from
  * /run/paddock/ephemeral. Each is a user and a group of the same name and
- * number; the agent's group is its supplementary group (initgroups).
+ * number; the agent's group, its supplementary group, is given by
+ * paddock-run when the task starts (no initgroups here).
  *
  * The registry's text is kept between calls and read again when the file
  * changes; a mutex guards it, so every entry point is thread-safe. Nothing

@@ -24,6 +24,7 @@
 #include "json.h"
 #include "log.h"
 #include "nft.h"
+#include "task-ephemeral.h"
 #include "policy.h"
 #include "strv.h"
 #include "tool-util.h"
@@ -201,8 +202,14 @@ static int apply_state(NftContext *n, const Policy *p, const EgressState *s, boo
 
 /* libnftables and every agent's egress state, host names resolved; logs
  * and returns an exit code. */
-static int open_state(Policy *p, NftContext **ret_nft, EgressState *ret_state, char ***ret_warnings) {
-        int r = nft_open(ret_nft);
+/* Under the per-task identities' lock (*ret_lock, until the caller is
+ * done): a task joining the fence cannot fall between our reading of the
+ * registry and our rewriting of the maps. */
+static int open_state(Policy *p, int *ret_lock, NftContext **ret_nft, EgressState *ret_state, char ***ret_warnings) {
+        int r = task_ephemeral_lock(p->root, ret_lock);
+        if (r < 0)
+                return log_error_errno(r, "Failed to lock the per-task identities: %m"), PADDOCK_EXIT_FAILURE;
+        r = nft_open(ret_nft);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up libnftables: %m"), PADDOCK_EXIT_FAILURE;
         r = egress_state_build(p, true, ret_state, ret_warnings);
@@ -213,11 +220,12 @@ static int open_state(Policy *p, NftContext **ret_nft, EgressState *ret_state, c
 
 static int verb_apply(Policy *p, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
+        _cleanup_close_ int lock = -EBADF;
         _cleanup_(egress_state_done) EgressState s = {};
         _cleanup_strv_free_ char **warnings = NULL;
         int r;
 
-        r = open_state(p, &n, &s, &warnings);
+        r = open_state(p, &lock, &n, &s, &warnings);
         if (r != PADDOCK_EXIT_OK)
                 return r;
         STRV_FOREACH(w, warnings)
@@ -228,10 +236,11 @@ static int verb_apply(Policy *p, char **args) {
 
 static int verb_remove(Policy *p, char **names) {
         _cleanup_(nft_closep) NftContext *n = NULL;
+        _cleanup_close_ int lock = -EBADF;
         _cleanup_(egress_state_done) EgressState s = {};
         int r;
 
-        r = open_state(p, &n, &s, NULL);
+        r = open_state(p, &lock, &n, &s, NULL);
         if (r != PADDOCK_EXIT_OK)
                 return r;
 
@@ -312,11 +321,12 @@ static void print_destination(const EgressAllow *e, FILE *f) {
 
 static int verb_show(Policy *p, char **args) {
         _cleanup_(nft_closep) NftContext *n = NULL;
+        _cleanup_close_ int lock = -EBADF;
         _cleanup_(egress_state_done) EgressState s = {};
         _cleanup_(egress_live_done) EgressLive live = {};
         int r;
 
-        r = open_state(p, &n, &s, NULL);
+        r = open_state(p, &lock, &n, &s, NULL);
         if (r != PADDOCK_EXIT_OK)
                 return r;
         r = live_read(n, &live);

@@ -3,6 +3,7 @@
 /* paddock-run: one task, as an agent, for a human, at a stage. */
 
 #include <getopt.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -265,7 +266,8 @@ static void release_identity(const Task *t, bool fenced) {
                 log_warning_errno(r, "Failed to retire the task's identity %s: %m", t->run_user);
 }
 
-static int run_direct(Task *t, const Sandbox *s, bool offline) {
+/* *ret_running: the task may still run (we could not wait for it). */
+static int run_direct(Task *t, const Sandbox *s, bool offline, bool *ret_running) {
         _cleanup_free_ char *cgroup = NULL, *extra = NULL;
         TaskDirectResult res;
         pid_t pid;
@@ -304,8 +306,10 @@ static int run_direct(Task *t, const Sandbox *s, bool offline) {
                 log_info("Running task %s of agent %s as pid %d.", t->id, t->agent, (int) pid);
 
         r = task_direct_wait(pid, cgroup, &res);
-        if (r < 0)
+        if (r < 0) {
+                *ret_running = true;
                 return log_error_errno(r, "Failed to wait for the task: %m"), PADDOCK_EXIT_FAILURE;
+        }
 
         int code = WIFEXITED(res.status) ? WEXITSTATUS(res.status) : 128 + WTERMSIG(res.status);
         char n[16];
@@ -324,20 +328,22 @@ static int run_unit(Task *t, const Sandbox *s) {
         TaskUnitOptions o = { .pipe = arg_pipe, .wait = arg_wait, .fenced = t->run_user && !s->offline };
         int r, code;
 
-        if (!unit)
+        bool queued = false;
+        if (!unit) {
+                release_identity(t, o.fenced);
                 return log_oom(), PADDOCK_EXIT_FAILURE;
+        }
         /* Our own records then carry the human too, when we may. */
         (void) take_login_uid(t, false);
 
         r = bus_open_system(&bus);
-        if (r < 0)
-                return log_error_errno(r, "Failed to connect to systemd: %m"), refuse(t, "no-bus");
-        r = task_unit_start(bus, t, s, &o, &result);
+        if (r >= 0)
+                r = task_unit_start(bus, t, s, &o, &result, &queued);
         if (r < 0) {
                 log_error_errno(r, "Failed to start %s: %s. See \"journalctl -u %s\".", unit,
                                 result ?: strerror(-r), unit);
-                /* A unit that never ran has no ExecStopPost= to do it. */
-                if (!result || !streq(result, "failed"))
+                /* Once systemd has the unit, its ExecStopPost= does it. */
+                if (!queued)
                         release_identity(t, o.fenced);
                 return refuse(t, result ?: "start-failed");
         }
@@ -355,7 +361,11 @@ static int run_unit(Task *t, const Sandbox *s) {
 }
 
 static bool uid_in_use(uid_t uid) {
-        return getpwuid(uid) != NULL;
+        return getpwuid(uid) || getgrgid((gid_t) uid);
+}
+
+static bool name_taken(const char *name) {
+        return getpwnam(name) || getgrnam(name);
 }
 
 /* --ephemeral: a new identity of the task's own. Under systemd, PID 1
@@ -368,7 +378,7 @@ static int take_identity(Task *t, const Config *c, char **ret_user) {
                 return refuse(t, "ephemeral-draft");
         }
         r = task_ephemeral_acquire(arg_root, c, t->agent, t->id, t->gid, arg_root ? NULL : uid_in_use,
-                                   &t->run_uid, ret_user);
+                                   arg_root ? NULL : name_taken, &t->run_uid, ret_user);
         if (r < 0) {
                 log_error_errno(r, "Failed to make an identity for the task: %m");
                 return refuse(t, "ephemeral");
@@ -481,7 +491,7 @@ static int run(int argc, char *argv[]) {
         }
 
         if (t.run_user && !s->offline) {
-                r = task_ephemeral_fence_join(t.run_uid, t.agent);
+                r = task_ephemeral_fence_join(arg_root, t.run_uid, t.agent);
                 if (r < 0) {
                         log_error_errno(r, "Failed to put %s into agent %s's egress fence: %m", t.run_user, t.agent);
                         release_identity(&t, false);
@@ -492,10 +502,12 @@ static int run(int argc, char *argv[]) {
         if (!arg_no_systemd && bus_systemd_running())
                 r = run_unit(&t, s);
         else {
-                r = run_direct(&t, s, s->offline);
+                bool running = false;
+                r = run_direct(&t, s, s->offline, &running);
                 /* Without systemd the task's own identity ends with us,
-                 * however the task did. */
-                release_identity(&t, !s->offline);
+                 * however the task did, unless it may still run. */
+                if (!running)
+                        release_identity(&t, !s->offline);
         }
 finish:
         agent_user_done(&u);

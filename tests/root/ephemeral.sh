@@ -79,6 +79,8 @@ touch /tmp/go 2>/dev/null
 wait "$task"
 check_eq "the task exits 0" "$?" 0
 check "after it: the uid is out of the fence" bash -c "! nft list map inet paddock agents | grep -q '$U :'"
+check "... and, out of it, reaches nothing: refused at once" \
+        result_within "$(connect_as "$U" $ALLOWED 8080)" ECONNREFUSED 200
 check_eq "after it: still resolvable, marked ended" "$(getent passwd $U | cut -d: -f1,5)" \
         "agent-web-tt1:paddock task t1 of agent web (ended)"
 check_eq "the counter keeps the last uid given" "$(cat "$root/var/lib/paddock/ephemeral-last")" "$U"

@@ -7,6 +7,10 @@
 #include "macro.h"
 #include "tap.h"
 
+static bool taken_x(const char *name) {
+        return strcmp(name, "agent-a-tx") == 0;
+}
+
 static int find(const char *data, uid_t uid, const char *name, EphemeralEntry *e) {
         return ephemeral_find(data, strlen(data), uid, name, e);
 }
@@ -76,13 +80,24 @@ int main(void) {
         ASSERT_EQ(line, 2);
 
         /* Names: the plain one; taken or too long: cut, with the offset. */
-        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "2", 1879048200, 1879048192, &n1));
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "2", 1879048200, 1879048192, NULL, &n1));
         ASSERT_STREQ(n1, "agent-a-t2");
-        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "1", 1879048201, 1879048192, &n2));
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "1", 1879048201, 1879048192, NULL, &n2));
         ASSERT_STREQ(n2, "agent-a-t1.9");
-        ASSERT_OK(ephemeral_name(&reg, "agent-", "reviewer", "0123456789abcdefghij", 1879048292, 1879048192, &n3));
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "reviewer", "0123456789abcdefghij", 1879048292, 1879048192, NULL, &n3));
         ASSERT_STREQ(n3, "agent-reviewer-t0123456789a.100");
         ASSERT_EQ(strlen(n3), 31);
+        /* Task ids may have capitals, user names may not. */
+        _cleanup_free_ char *n4 = NULL, *n5 = NULL;
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "Build-7", 1879048193, 1879048192, NULL, &n4));
+        ASSERT_STREQ(n4, "agent-a-tbuild-7");
+        /* A name NSS has already (here: an agent's user) gets the suffix. */
+        ASSERT_OK(ephemeral_name(&reg, "agent-", "a", "x", 1879048194, 1879048192, taken_x, &n5));
+        ASSERT_STREQ(n5, "agent-a-tx.2");
+        /* The writer refuses what the reader would. */
+        ASSERT_ERROR(ephemeral_registry_add(&reg, 1879048210, 70000, "Agent-a-tX", "a", "X"), EINVAL);
+        ASSERT_ERROR(ephemeral_registry_add(&reg, 0, 70000, "agent-a-t0", "a", "0"), EINVAL);
+        ASSERT_ERROR(ephemeral_registry_add(&reg, 1879048210, 70000, "agent-a-ty", "a", "../y"), EINVAL);
 
         ASSERT_OK(ephemeral_registry_add(&reg, 1879048200, 70000, n1, "a", "2"));
         ASSERT_ERROR(ephemeral_registry_add(&reg, 1879048200, 70000, "agent-a-tz", "a", "z"), EEXIST);
