@@ -161,7 +161,7 @@ static int fill_passwd(const EphemeralEntry *e, void *result, char *buffer, size
         pw->pw_name = put(&b, e->name, e->name_len);
         pw->pw_passwd = put(&b, "*", 1);
         pw->pw_gecos = putf(&b, "paddock task %.*s of agent %.*s%s", (int) e->task_len, e->task,
-                            (int) e->agent_len, e->agent, e->ended ? " (ended)" : "");
+                            (int) e->agent_len, e->agent, e->ended ? " (expired)" : "");
         pw->pw_dir = putf(&b, PADDOCK_AGENT_STATE_DIR "/%.*s", (int) e->agent_len, e->agent);
         pw->pw_shell = put(&b, EPHEMERAL_SHELL, strlen(EPHEMERAL_SHELL));
         if (!pw->pw_name || !pw->pw_passwd || !pw->pw_gecos || !pw->pw_dir || !pw->pw_shell)

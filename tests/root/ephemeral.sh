@@ -82,7 +82,7 @@ check "after it: the uid is out of the fence" bash -c "! nft list map inet paddo
 check "... and, out of it, reaches nothing: refused at once" \
         result_within "$(connect_as "$U" $ALLOWED 8080)" ECONNREFUSED 200
 check_eq "after it: still resolvable, marked ended" "$(getent passwd $U | cut -d: -f1,5)" \
-        "agent-web-tt1:paddock task t1 of agent web (ended)"
+        "agent-web-tt1:paddock task t1 of agent web (expired)"
 check_eq "the counter keeps the last uid given" "$(cat "$root/var/lib/paddock/ephemeral-last")" "$U"
 
 # The same task id again: a new uid, and a name that says so.

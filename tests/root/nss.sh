@@ -48,7 +48,7 @@ check_eq "getent passwd by uid" "$(getent passwd $U)" \
         "agent-a-t1:*:$U:$U:paddock task 1 of agent a:/var/lib/paddock/agents/a:/usr/sbin/nologin"
 check_eq "getent passwd by name" "$(getent passwd agent-a-t1 | cut -d: -f3)" "$U"
 check_eq "an ended task's identity still resolves, marked" "$(getent passwd $((U + 1)) | cut -d: -f1,5)" \
-        "agent-a-t2:paddock task 2 of agent a (ended)"
+        "agent-a-t2:paddock task 2 of agent a (expired)"
 check_eq "getent group" "$(getent group agent-a-t1)" "agent-a-t1:*:$U:"
 check_eq "id" "$(id agent-a-t1)" "uid=$U(agent-a-t1) gid=$U(agent-a-t1) groups=$U(agent-a-t1)"
 f=$(mktemp /run/f.XXXXXX)

@@ -99,7 +99,7 @@ check_eq "--ephemeral under systemd: exit 0" "$?" 0
 check_eq "... runs as the first uid of the range" "$(sed -n 1p <<<"$out")" "$E"
 check_eq "... which resolves inside the task" "$(sed -n 2p <<<"$out")" agent-tk-te1
 check_eq "... and, ended, still resolves outside" "$(ns "$C" getent passwd "$E" | cut -d: -f1,5)" \
-        "agent-tk-te1:paddock task e1 of agent tk (ended)"
+        "agent-tk-te1:paddock task e1 of agent tk (expired)"
 run --task e2 --ephemeral --stage read-only -- /bin/sleep 30
 pid=$(ns "$C" systemctl show -P MainPID 'agent-tk@e2.service')
 check_eq "a running task's own identity: its uid" "$(ns "$C" stat -c %u "/proc/$pid")" $((E + 1))
@@ -118,7 +118,7 @@ check "ausearch -i names an ended task's identity" grep -q " uid=agent-tk-te1 " 
 check "ausearch -i names a running task's identity" grep -q " uid=agent-tk-te2 " <<<"$out"
 ns "$C" systemctl stop 'agent-tk@e2.service'
 check_eq "... and marked ended when the unit stops" "$(ns "$C" getent passwd $((E + 1)) | cut -d: -f5)" \
-        "paddock task e2 of agent tk (ended)"
+        "paddock task e2 of agent tk (expired)"
 
 # pam_paddock, enabled as a Debian admin would. Each refusal is checked
 # against the same command before: it is the module that refuses.

@@ -28,7 +28,7 @@ check_eq "getent passwd by name" "$(w getent passwd agent-a-t1 | cut -d: -f3)" "
 check_eq "getent group" "$(w getent group $U)" "agent-a-t1:*:$U:"
 check_eq "id" "$(w id agent-a-t1)" "uid=$U(agent-a-t1) gid=$U(agent-a-t1) groups=$U(agent-a-t1)"
 check_eq "an ended task's identity, marked" "$(w getent passwd $((U + 1)) | cut -d: -f5)" \
-        "paddock task 2 of agent a (ended)"
+        "paddock task 2 of agent a (expired)"
 check_eq "the files still answer" "$(w getent passwd alice | cut -d: -f3)" 1000
 w getent passwd $((U + 5)) >/dev/null
 check_eq "an unknown uid: not found" "$?" 2
