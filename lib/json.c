@@ -38,6 +38,17 @@ void json_key(JsonObject *o, const char *key) {
         fputc(':', o->f);
 }
 
+void json_kv_strv(JsonObject *o, const char *key, char * const *l) {
+        json_key(o, key);
+        fputc('[', o->f);
+        for (char * const *a = l; a && *a; a++) {
+                if (a != l)
+                        fputc(',', o->f);
+                json_string(o->f, *a);
+        }
+        fputc(']', o->f);
+}
+
 void json_kv_string(JsonObject *o, const char *key, const char *value) {
         json_key(o, key);
         if (value)

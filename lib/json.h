@@ -18,5 +18,6 @@ void json_kv_string(JsonObject *o, const char *key, const char *value);   /* NUL
 void json_kv_uint(JsonObject *o, const char *key, unsigned long long value);
 void json_kv_int(JsonObject *o, const char *key, long long value);
 void json_kv_bool(JsonObject *o, const char *key, int value);
+void json_kv_strv(JsonObject *o, const char *key, char * const *l);      /* NULL -> [] */
 /* Write the key and leave the value to the caller. */
 void json_key(JsonObject *o, const char *key);

@@ -373,26 +373,10 @@ static void print_event(Review *rv, const Event *e, const au_event_t *ts) {
                         json_kv_string(&o, "syscall", e->syscall);
                 if (e->exit_)
                         json_kv_string(&o, "exit", e->exit_);
-                if (e->argv) {
-                        json_key(&o, "command");
-                        fputc('[', f);
-                        STRV_FOREACH(a, e->argv) {
-                                if (a != e->argv)
-                                        fputc(',', f);
-                                json_string(f, *a);
-                        }
-                        fputc(']', f);
-                }
-                if (e->paths) {
-                        json_key(&o, "paths");
-                        fputc('[', f);
-                        STRV_FOREACH(a, e->paths) {
-                                if (a != e->paths)
-                                        fputc(',', f);
-                                json_string(f, *a);
-                        }
-                        fputc(']', f);
-                }
+                if (e->argv)
+                        json_kv_strv(&o, "command", e->argv);
+                if (e->paths)
+                        json_kv_strv(&o, "paths", e->paths);
                 if (e->daddr)
                         json_kv_string(&o, "daddr", e->daddr);
                 if (e->proto)
