@@ -94,3 +94,6 @@ pw_consistent() {
         fi
         return 0
 }
+
+# The median of the numbers on stdin, one per line (benchmarks).
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -24,7 +24,6 @@ cleanup() {
         audit_stop
 }
 trap cleanup EXIT
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 tag=$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')
 for i in $(seq -w 1 100); do write_agent "$root" "b$tag$i"; done

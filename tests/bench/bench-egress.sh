@@ -40,7 +40,6 @@ make_agents() { # N DIR
 }
 last_uid() { awk -F: '$1 ~ /^agent-/ {u=$3} END {print u}' "$1/etc/passwd"; }
 now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 make_agents 1000 "$work/r1000"
 uid=$(last_uid "$work/r1000")

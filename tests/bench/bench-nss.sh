@@ -28,7 +28,6 @@ local_uid=$(tail -n 1 /etc/passwd | cut -d: -f3)
 eph=$((U + 9))
 getpw="$PADDOCK_BUILDDIR/tests/bench/getpw"
 [ "$(getent passwd $eph | cut -d: -f1)" = agent-bench-t9 ] || { echo "nss_paddock does not answer" >&2; exit 1; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 declare -a F P
 for ((r = 0; r < RUNS; r++)); do
         F+=("$("$getpw" "$local_uid" "$N")")

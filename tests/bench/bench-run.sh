@@ -11,7 +11,6 @@ require_root
 require_cmd bwrap unshare
 N=${N:-200}
 RUNS=${RUNS:-5}
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Milliseconds per run of "$@", N times.
 per_run() {
         local t0 t1 i

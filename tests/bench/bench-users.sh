@@ -70,7 +70,6 @@ for n in "${names[@]}"; do
 done >"$work/sysusers.d/paddock-bench.conf"
 
 now() { date +%s.%N; }
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 run_paddock() {
         base "$work/r"
