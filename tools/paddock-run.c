@@ -274,8 +274,9 @@ static int run_direct(Task *t, const Sandbox *s, bool offline, bool *ret_running
         int r;
 
         /* Fail closed, as the unit's ExecStartPre= does: no task while the
-         * agent's egress fence is not loaded. */
-        if (!offline) {
+         * agent's egress fence is not loaded. A task's own identity was
+         * put into that fence already, which needed it loaded. */
+        if (!offline && !t->run_user) {
                 _cleanup_(nft_closep) NftContext *n = NULL;
                 r = nft_open(&n);
                 if (r >= 0)
